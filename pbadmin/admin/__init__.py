@@ -1,0 +1,54 @@
+"""The Flask-Admin site: a fresh ``Admin`` per app, every core view, grouped by area."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from pbadmin import models as m
+from pbadmin.admin import views as v
+from pbadmin.admin.home import HomeView
+from pbadmin.admin.tree import OrgTreeView
+
+ORGANISATION = _l("Organisation")
+ACTIVITIES = _l("Activities")
+COOPERATION = _l("Cooperation")
+SUPERVISION = _l("Supervision")
+SYSTEM = _l("System")
+
+CORE_VIEWS = (
+    (v.PartyOrganizationView, m.PartyOrganization, _l("Party organisations"), ORGANISATION, "organisations"),
+    (v.MemberView, m.Member, _l("Members"), ORGANISATION, "members"),
+    (v.InstitutionView, m.Institution, _l("Institutions"), ORGANISATION, "institutions"),
+    (v.MedicalCommunityView, m.MedicalCommunity, _l("Medical communities"), ORGANISATION, "communities"),
+    (v.RegionView, m.Region, _l("Regions"), ORGANISATION, "regions"),
+    (v.ActivityView, m.Activity, _l("Activities"), ACTIVITIES, "activities"),
+    (v.ActivityTypeView, m.ActivityType, _l("Activity types"), ACTIVITIES, "activity_types"),
+    (v.BrandView, m.Brand, _l("Brands"), ACTIVITIES, "brands"),
+    (v.VenueView, m.Venue, _l("Venues"), ACTIVITIES, "venues"),
+    (v.VolunteerTeamView, m.VolunteerTeam, _l("Volunteer teams"), ACTIVITIES, "volunteer_teams"),
+    (v.PairingView, m.Pairing, _l("Pairings"), COOPERATION, "pairings"),
+    (v.PairingReportView, m.PairingReport, _l("Pairing monthly reports"), COOPERATION, "pairing_reports"),
+    (v.AllianceView, m.Alliance, _l("Alliances"), COOPERATION, "alliances"),
+    (v.RectificationView, m.Rectification, _l("Rectifications"), SUPERVISION, "rectifications"),
+    (v.DonationView, m.Donation, _l("Donations"), SUPERVISION, "donations"),
+    (v.HonorView, m.Honor, _l("Honours"), SUPERVISION, "honors"),
+    (v.UserView, m.User, _l("Users"), SYSTEM, "users"),
+    (v.RoleView, m.Role, _l("Roles"), SYSTEM, "roles"),
+    (v.AuditEntryView, m.AuditEntry, _l("Audit log"), SYSTEM, "audit"),
+)
+
+
+def init_admin(app: Flask) -> Admin:
+    admin = Admin(
+        app,
+        name=_l("Party-building administration"),
+        theme=Bootstrap4Theme(base_template="admin/pb_base.html", swatch="default", fluid=True),
+        index_view=HomeView(name=_l("Home"), url="/admin"),
+    )
+    admin.add_view(OrgTreeView(name=_l("Organisation tree"), category=ORGANISATION, endpoint="org_tree"))
+    for view_class, model, name, category, endpoint in CORE_VIEWS:
+        admin.add_view(view_class(model, name=name, category=category, endpoint=endpoint))
+    app.extensions["pbadmin_admin"] = admin
+    return admin

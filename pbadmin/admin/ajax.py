@@ -1,0 +1,48 @@
+"""Ajax look-ups for foreign keys, limited to what the user may see."""
+from __future__ import annotations
+
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+
+from pbadmin.extensions import db
+from pbadmin.security.scoping import current_scope
+
+# Columns each look-up searches, per target model name.
+SEARCH_FIELDS = {
+    "Member": ["name"],
+    "PartyOrganization": ["name", "code"],
+    "Institution": ["name"],
+    "Region": ["name", "code"],
+    "Brand": ["name"],
+    "Venue": ["name"],
+    "ActivityType": ["name", "code"],
+    "VolunteerTeam": ["name"],
+    "MedicalCommunity": ["name"],
+    "Activity": ["title"],
+    "Pairing": ["goals"],
+    "Role": ["name", "title"],
+}
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """Searches and resolves ids only inside the current user's scope.
+
+    ``get_one`` is what the form uses to turn a submitted id into a record, so an id
+    outside the scope resolves to nothing and the field reports an invalid choice.
+    """
+
+    def get_query(self):
+        return super().get_query().filter(current_scope().clause(self.model))
+
+    def get_one(self, pk):
+        try:
+            key = int(pk)
+        except (TypeError, ValueError):
+            return None
+        with db.session.no_autoflush:
+            return self.get_query().filter(self.model.id == key).one_or_none()
+
+
+def loader_for(name: str, model) -> ScopedAjaxLoader:
+    return ScopedAjaxLoader(
+        name, db, model, fields=SEARCH_FIELDS.get(model.__name__, ["id"]), page_size=20, placeholder="…"
+    )

@@ -1,0 +1,1 @@
+"""Login, logout and language switching."""

@@ -1,0 +1,111 @@
+"""The ``flask --app wsgi pbadmin`` command group."""
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from pbadmin.audit import acting_as
+from pbadmin.extensions import db
+from pbadmin.models import PartyOrganization, Region, User
+from pbadmin.security.roles import DEFAULT_ROLES, SUPERADMIN, ensure_roles
+
+pbadmin_cli = AppGroup("pbadmin", help="pbadmin administration commands.")
+
+
+@pbadmin_cli.command("create-user")
+@click.argument("username")
+@click.option("--role", "role_name", required=True, type=click.Choice(sorted(DEFAULT_ROLES)), help="Role to grant.")
+@click.option("--org", "org_codes", multiple=True, help="Organisation code whose subtree the user may touch (repeatable).")
+@click.option("--region", "region_codes", multiple=True, help="Region code (GB/T 2260) for a region administrator (repeatable).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of generating one.")
+@click.option("--full-name", default=None)
+def create_user(username, role_name, org_codes, region_codes, password_stdin, full_name):
+    """Create USERNAME, or update its role, scope and password if it exists."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if len(password) < 10:
+            raise click.UsageError("the password must have at least 10 characters")
+    else:
+        password = secrets.token_urlsafe(12)
+    with acting_as("cli"):
+        roles = ensure_roles()
+        orgs = _resolve(PartyOrganization, PartyOrganization.code, org_codes, "organisation")
+        regions = _resolve(Region, Region.code, region_codes, "region")
+        if role_name != SUPERADMIN and not (orgs or regions):
+            raise click.UsageError("a role other than superadmin needs --org or --region")
+        user = db.session.scalar(select(User).where(User.username == username))
+        created = user is None
+        if created:
+            user = User(username=username)
+            db.session.add(user)
+        user.full_name = full_name or user.full_name
+        user.role = roles[role_name]
+        user.organisations = orgs
+        user.regions = regions
+        user.set_password(password)
+        db.session.commit()
+    click.echo(f"{'created' if created else 'updated'} user {username} ({role_name})")
+    if not password_stdin:
+        click.echo(f"password: {password}")
+
+
+def _resolve(model, column, codes, what):
+    found = []
+    for code in codes:
+        row = db.session.scalar(select(model).where(column == code))
+        if row is None:
+            raise click.UsageError(f"no {what} with code {code!r}")
+        found.append(row)
+    return found
+
+
+@pbadmin_cli.command("seed-demo")
+def seed_demo():
+    """Load the demo regions, institutions, organisations and synthetic people (idempotent)."""
+    from pbadmin.demo import load_demo
+
+    with acting_as("seed-demo"):
+        summary = load_demo()
+        db.session.commit()
+    for line in summary:
+        click.echo(line)
+
+
+@pbadmin_cli.command("ensure-admin")
+@click.option("--password-env", default="PBADMIN_ADMIN_PASSWORD", show_default=True)
+def ensure_admin(password_env):
+    """Create the demo login ``admin`` when missing; print how to log in."""
+    import os
+
+    with acting_as("cli"):
+        roles = ensure_roles()
+        user = db.session.scalar(select(User).where(User.username == "admin"))
+        password = os.environ.get(password_env)
+        if user is None:
+            password = password or secrets.token_urlsafe(12)
+            user = User(username="admin", full_name="系统管理员", role=roles[SUPERADMIN])
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            click.echo(f"login: admin / {password}")
+        elif password and not user.check_password(password):
+            user.set_password(password)
+            db.session.commit()
+            click.echo(f"login: admin / {password} (from {password_env})")
+        else:
+            click.echo("login: admin (password as set before; set PBADMIN_ADMIN_PASSWORD to reset it)")
+
+
+@pbadmin_cli.command("is-empty")
+def is_empty():
+    """Exit 0 when the database holds no organisations yet (used by `make run`)."""
+    sys.exit(0 if db.session.scalar(select(PartyOrganization.id).limit(1)) is None else 1)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(pbadmin_cli)

@@ -1,0 +1,51 @@
+"""Mixins every record shares: timestamps and the organisation scoping hook."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, ForeignKey, Integer, func, true
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Timestamped:
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+class Scoped:
+    """A record whose visibility is decided by ``scope_clause`` (see security.scoping)."""
+
+    #: shown in audit entries and error messages
+    __label__ = "record"
+
+    @classmethod
+    def scope_clause(cls, scope):
+        return true()
+
+    def scope_organisation_id(self) -> int | None:
+        """The organisation an audit entry about this record is filed under."""
+        return getattr(self, "organisation_id", None)
+
+
+class OrgScoped(Scoped):
+    """A record owned by one party organisation; visible in that organisation's scope."""
+
+    @declared_attr
+    def organisation_id(cls) -> Mapped[int]:
+        return mapped_column(
+            Integer, ForeignKey("party_organization.id", ondelete="RESTRICT"), nullable=False, index=True
+        )
+
+    @declared_attr
+    def organisation(cls):
+        return relationship("PartyOrganization", foreign_keys=[cls.organisation_id])
+
+    @classmethod
+    def scope_clause(cls, scope):
+        return cls.organisation_id.in_(scope.org_ids)

@@ -1,0 +1,1 @@
+"""Security: passwords, roles and permissions, scoping, field encryption, PII masking."""

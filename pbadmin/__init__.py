@@ -17,13 +17,12 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     from pbadmin import audit, database, i18n, web
-    from pbadmin.extensions import csrf, db, login_manager, migrate
+    from pbadmin.extensions import db, login_manager, migrate
 
     database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     i18n.init_app(app)
-    csrf.init_app(app)
     login_manager.init_app(app)
     audit.install()
 

@@ -9,7 +9,6 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 
 # Stable constraint names: migrations stay reviewable and error messages can be mapped
@@ -26,4 +25,3 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
-csrf = CSRFProtect()

@@ -1,9 +1,15 @@
-"""App-wide web behaviour: security headers, friendly error pages, the root redirect."""
+"""App-wide web behaviour: security headers, friendly error pages, the root redirect.
+
+CSRF: every form carries its own token. Admin model forms use Flask-Admin's
+SecureForm; pbadmin's own forms (login, logout, later pages) are Flask-WTF FlaskForms.
+There is deliberately no global CSRFProtect: its template global makes Flask-Admin
+render a second token ahead of SecureForm's, and the browser's form then fails
+(flask-admin #1861). tests/test_csrf.py checks every POST route refuses a missing token.
+"""
 from __future__ import annotations
 
 from flask import Flask, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -43,10 +49,10 @@ def init_app(app: Flask) -> None:
             413, _("File too large"), _("The upload is larger than %(limit)s MB; nothing was saved.", limit=limit)
         )
 
-    @app.errorhandler(CSRFError)
-    def csrf_failed(error):
+    @app.errorhandler(400)
+    def bad_request(error):
         return _error_page(
-            400, _("Form expired"), _("The form's security token is missing or expired. Reload the page and try again.")
+            400, _("Bad request"), _("The form's security token is missing or expired. Reload the page and try again.")
         )
 
     @app.errorhandler(403)

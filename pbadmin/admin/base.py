@@ -28,7 +28,7 @@ from pbadmin.admin.ajax import loader_for
 from pbadmin.admin.errors import describe_integrity_error
 from pbadmin.admin.filters import OrgSubtreeFilter
 from pbadmin.admin.labels import LABELS
-from pbadmin.extensions import csrf, db
+from pbadmin.extensions import db
 from pbadmin.models.choices import Choices
 from pbadmin.models.tree import TreeCycleError
 from pbadmin.security import roles
@@ -84,7 +84,8 @@ class PbModelView(ModelView):
             if rel.direction is RelationshipDirection.ONETOMANY or rel.key in self.plain_select_relations:
                 continue
             if rel.key not in ajax:
-                ajax[rel.key] = loader_for(f"{model.__name__}.{rel.key}", rel.mapper.class_)
+                # the loader's name is the field's name: Flask-Admin looks loaders up by it
+                ajax[rel.key] = loader_for(rel.key, rel.mapper.class_)
             if rel.direction is RelationshipDirection.MANYTOONE:
                 related.append(rel.key)
         self.form_ajax_refs = ajax
@@ -105,13 +106,6 @@ class PbModelView(ModelView):
         self.column_formatters_export = {
             k: v for k, v in formatters.items() if k in getattr(model, "PII_COLUMNS", {})
         } | dict(self.column_formatters_export or {})
-
-    def create_blueprint(self, admin):
-        blueprint = super().create_blueprint(admin)
-        # Model forms carry Flask-Admin's SecureForm token, checked in the view itself;
-        # Flask-WTF's global check would demand a second token (flask-admin #1861).
-        csrf.exempt(blueprint)
-        return blueprint
 
     # --- access ----------------------------------------------------------------------
     def is_accessible(self) -> bool:
@@ -203,6 +197,15 @@ class PbModelView(ModelView):
                 if column in form:
                     _make_write_only(form, column, editing)
         return form
+
+    def _get_filter_groups(self):
+        groups = super()._get_filter_groups()
+        for items in (groups or {}).values():
+            for item in items:
+                current_options = getattr(self._filters[item["index"]], "current_options", None)
+                if current_options:
+                    item["options"] = current_options()
+        return groups
 
     # --- export ----------------------------------------------------------------------
     def _export_data(self):

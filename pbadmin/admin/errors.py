@@ -24,7 +24,8 @@ CHECK_MESSAGES = {
     "code_length": _l("A region code has 6 digits."),
 }
 
-_CONSTRAINT = re.compile(r'constraint "?([a-z0-9_]+)"?|constraint failed: ([a-z0-9_.,\s]+)', re.IGNORECASE)
+# SQLite: "CHECK constraint failed: ck_x_y"; PostgreSQL: 'violates check constraint "ck_x_y"'
+_CONSTRAINT = re.compile(r'constraint failed: ([a-z0-9_]+)|constraint "([a-z0-9_]+)"', re.IGNORECASE)
 
 
 def describe_integrity_error(exc: IntegrityError) -> str:

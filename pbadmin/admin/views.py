@@ -16,6 +16,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from pbadmin.admin.ajax import loader_for
 from pbadmin.admin.base import PbModelView, user_can
+from pbadmin.admin.filters import activity_type_filter
 from pbadmin.extensions import db
 from pbadmin.models import (
     Activity,
@@ -71,7 +72,7 @@ class CommitteeInline(InlineFormAdmin):
 
     def __init__(self):
         super().__init__(CommitteeSeat)
-        self.form_ajax_refs = {"member": loader_for("CommitteeSeat.member", Member)}
+        self.form_ajax_refs = {"member": loader_for("member", Member)}
 
 
 class PartyOrganizationView(PbModelView):
@@ -158,7 +159,7 @@ class AttendanceInline(InlineFormAdmin):
 
     def __init__(self):
         super().__init__(Attendance)
-        self.form_ajax_refs = {"member": loader_for("Attendance.member", Member)}
+        self.form_ajax_refs = {"member": loader_for("member", Member)}
 
 
 class ActivityView(PbModelView):
@@ -178,7 +179,7 @@ class ActivityView(PbModelView):
     inline_models = [AttendanceInline()]
     details_template = "pbadmin/activity_details.html"
 
-    column_filters = ["activity_type", "starts_at", "brand"]
+    column_filters = [activity_type_filter(Activity.activity_type_id), "starts_at", "people_served"]
 
     def __init__(self, *args, **kwargs):
         self.column_formatters_detail = {"attendance": _attendance_list}

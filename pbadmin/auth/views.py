@@ -53,7 +53,11 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
+    if request.method == "POST" and not form.validate():
+        if form.csrf_token.errors:
+            flash(_("The form's security token is missing or expired. Reload the page and try again."), "error")
+        return render_template("pbadmin/login.html", form=form), 400
+    if request.method == "POST":
         username = form.username.data.strip()
         ip = request.remote_addr or "unknown"
         if is_throttled(username, ip):
@@ -79,8 +83,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    form = LogoutForm()
-    if not form.validate_on_submit():
+    if not LogoutForm().validate_on_submit():
         abort(400)
     logout_user()
     language = session.get("lang")

@@ -5,6 +5,7 @@ attribute history and writes one ``audit_entry`` row per change on the flush's o
 connection, so an entry exists exactly when its change commits. PII is masked and
 secrets are replaced before anything is written.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -14,7 +15,7 @@ from decimal import Decimal
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import ColumnProperty, RelationshipProperty, Session
 
 from pbadmin.models import AuditEntry, LoginAttempt
@@ -114,7 +115,8 @@ def _entry(obj, action: str, actor) -> dict | None:
         organisation_id = obj.scope_organisation_id()
     except Exception:
         organisation_id = inspect(obj).dict.get("organisation_id")
-    identity = inspect(obj).identity
+    # for a new row the identity key is only set after the flush completes; the id attribute is already there
+    record_id = inspect(obj).dict.get("id")
     return {
         "at": utcnow(),
         "actor_id": actor[0],
@@ -122,7 +124,7 @@ def _entry(obj, action: str, actor) -> dict | None:
         "source": actor[2],
         "action": action,
         "table_name": obj.__tablename__,
-        "record_id": identity[0] if identity else None,
+        "record_id": record_id,
         "record_label": _label(obj),
         "organisation_id": organisation_id,
         "changes": changes,

@@ -1,4 +1,5 @@
 """A small world to test against, and the chores of talking to CSRF-protected forms."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -82,12 +83,20 @@ def build_world() -> World:
         other_hospital = Institution(name="新都区人民医院", kind="county_hospital", region=other)
         db.session.add_all([hospital, other_hospital])
         db.session.flush()
-        committee = PartyOrganization(code="R", name="区中医院党委", kind="committee", region=county, institution=hospital)
+        committee = PartyOrganization(
+            code="R", name="区中医院党委", kind="committee", region=county, institution=hospital
+        )
         db.session.add(committee)
         db.session.flush()
-        branch_a = PartyOrganization(code="A", name="内科党支部", kind="branch", parent=committee, region=county, institution=hospital)
-        branch_b = PartyOrganization(code="B", name="外科党支部", kind="branch", parent=committee, region=county, institution=hospital)
-        far = PartyOrganization(code="X", name="新都区人民医院党委", kind="committee", region=other, institution=other_hospital)
+        branch_a = PartyOrganization(
+            code="A", name="内科党支部", kind="branch", parent=committee, region=county, institution=hospital
+        )
+        branch_b = PartyOrganization(
+            code="B", name="外科党支部", kind="branch", parent=committee, region=county, institution=hospital
+        )
+        far = PartyOrganization(
+            code="X", name="新都区人民医院党委", kind="committee", region=other, institution=other_hospital
+        )
         db.session.add_all([branch_a, branch_b, far])
         db.session.flush()
         types = {}
@@ -112,31 +121,57 @@ def build_world() -> World:
             venue = Venue(name=f"党员活动室{label.upper()}", kind="activity_room", organisation=org)
             team = VolunteerTeam(name=f"志愿服务队{label.upper()}", organisation=org, headcount=10, members=members[:2])
             activity = Activity(
-                organisation=org, activity_type=types["THEME_DAY"], title=f"主题党日{label.upper()}",
-                starts_at=dt.datetime(2024, 3, 5, 9, 0), people_served=12, volunteer_hours=3,
+                organisation=org,
+                activity_type=types["THEME_DAY"],
+                title=f"主题党日{label.upper()}",
+                starts_at=dt.datetime(2024, 3, 5, 9, 0),
+                people_served=12,
+                volunteer_hours=3,
             )
             db.session.add_all([brand, venue, team, activity])
             db.session.flush()
             attendance = Attendance(activity=activity, member=members[0], status="present")
             rectification = Rectification(
-                organisation=org, problem=f"问题{label.upper()}", source="inspection", responsible=members[1],
-                found_on=dt.date(2024, 1, 2), deadline=dt.date(2024, 3, 1), status="open",
+                organisation=org,
+                problem=f"问题{label.upper()}",
+                source="inspection",
+                responsible=members[1],
+                found_on=dt.date(2024, 1, 2),
+                deadline=dt.date(2024, 3, 1),
+                status="open",
             )
             donation = Donation(organisation=org, member=members[0], month=202403, amount=10, fund="杏林帮扶爱心基金")
-            honor = Honor(organisation=org, title=f"先进基层党组织{label.upper()}", level="city", issuer="市委", awarded_on=dt.date(2023, 7, 1))
+            honor = Honor(
+                organisation=org,
+                title=f"先进基层党组织{label.upper()}",
+                level="city",
+                issuer="市委",
+                awarded_on=dt.date(2023, 7, 1),
+            )
             db.session.add_all([attendance, rectification, donation, honor])
             db.session.flush()
-            ids.update({
-                f"org_{label}": org.id, f"member_{label}": members[0].id, f"member2_{label}": members[1].id,
-                f"brand_{label}": brand.id, f"venue_{label}": venue.id, f"team_{label}": team.id,
-                f"activity_{label}": activity.id, f"attendance_{label}": attendance.id,
-                f"rectification_{label}": rectification.id, f"donation_{label}": donation.id, f"honor_{label}": honor.id,
-            })
+            ids.update(
+                {
+                    f"org_{label}": org.id,
+                    f"member_{label}": members[0].id,
+                    f"member2_{label}": members[1].id,
+                    f"brand_{label}": brand.id,
+                    f"venue_{label}": venue.id,
+                    f"team_{label}": team.id,
+                    f"activity_{label}": activity.id,
+                    f"attendance_{label}": attendance.id,
+                    f"rectification_{label}": rectification.id,
+                    f"donation_{label}": donation.id,
+                    f"honor_{label}": honor.id,
+                }
+            )
         pairing = Pairing(helper=branch_a, helped=far, started_on=dt.date(2024, 1, 1), status="active")
         pairing_b = Pairing(helper=branch_b, helped=far, started_on=dt.date(2024, 1, 1), status="active")
         db.session.add_all([pairing, pairing_b])
         db.session.flush()
-        report_b = PairingReport(pairing=pairing_b, month=202402, content="二月帮扶情况", submitted_on=dt.date(2024, 3, 1))
+        report_b = PairingReport(
+            pairing=pairing_b, month=202402, content="二月帮扶情况", submitted_on=dt.date(2024, 3, 1)
+        )
         db.session.add(report_b)
         users = {
             "root": ("superadmin", [], []),
@@ -150,10 +185,19 @@ def build_world() -> World:
             user.set_password(PASSWORD)
             db.session.add(user)
         db.session.flush()
-        ids.update({
-            "region": county.id, "other_region": other.id, "hospital": hospital.id, "other_hospital": other_hospital.id,
-            "committee": committee.id, "pairing_a": pairing.id, "pairing_b": pairing_b.id, "report_b": report_b.id,
-            "type_theme": types["THEME_DAY"].id, "type_general": types["SHYK_GENERAL"].id,
-        })
+        ids.update(
+            {
+                "region": county.id,
+                "other_region": other.id,
+                "hospital": hospital.id,
+                "other_hospital": other_hospital.id,
+                "committee": committee.id,
+                "pairing_a": pairing.id,
+                "pairing_b": pairing_b.id,
+                "report_b": report_b.id,
+                "type_theme": types["THEME_DAY"].id,
+                "type_general": types["SHYK_GENERAL"].id,
+            }
+        )
         db.session.commit()
     return World(ids)

@@ -1,5 +1,6 @@
 """The admin in use: Chinese by default, English on request, lists that search, filter,
 sort, page and export, detail pages, the organisation tree, attendance on the activity form."""
+
 from __future__ import annotations
 
 import csv
@@ -23,7 +24,7 @@ def filter_param(app, endpoint: str, column: str, operation: str) -> str:
     """The URL argument Flask-Admin uses for a view's filter on ``column`` with ``operation``."""
     view = next(v for v in app.extensions["pbadmin_admin"]._views if v.endpoint == endpoint)
     with app.test_request_context():
-        for arg, (index, flt) in view._filter_args.items():
+        for arg, (_index, flt) in view._filter_args.items():
             column_key = getattr(getattr(flt, "column", None), "key", None)
             op = flt.operation()
             op_text = op._args[0] if hasattr(op, "_args") else str(op)
@@ -81,8 +82,14 @@ def test_type_status_and_date_range_filters(app, superadmin_client, world):
     with app.app_context():
         general = db.session.get(ActivityType, world["type_general"])
         org = db.session.get(PartyOrganization, world["org_a"])
-        db.session.add(Activity(organisation=org, activity_type=general, title="四月支部党员大会",
-                                starts_at=dt.datetime(2024, 4, 10, 14, 0)))
+        db.session.add(
+            Activity(
+                organisation=org,
+                activity_type=general,
+                title="四月支部党员大会",
+                starts_at=dt.datetime(2024, 4, 10, 14, 0),
+            )
+        )
         member = db.session.get(Member, world["member_a"])
         member.status = "probationary"
         db.session.commit()
@@ -104,8 +111,14 @@ def test_sorting_and_pagination(app, superadmin_client, world):
         org = db.session.get(PartyOrganization, world["org_a"])
         theme = db.session.get(ActivityType, world["type_theme"])
         for day in range(1, 26):
-            db.session.add(Activity(organisation=org, activity_type=theme, title=f"批量活动{day:02d}",
-                                    starts_at=dt.datetime(2023, 1, day, 9, 0)))
+            db.session.add(
+                Activity(
+                    organisation=org,
+                    activity_type=theme,
+                    title=f"批量活动{day:02d}",
+                    starts_at=dt.datetime(2023, 1, day, 9, 0),
+                )
+            )
         db.session.commit()
     first = superadmin_client.get("/admin/activities/?page_size=20").get_data(as_text=True)
     assert list_rows(first) == 20
@@ -144,8 +157,12 @@ def test_organisation_tree_page_shows_the_scope_as_a_tree(region_admin_client, s
 
 def test_attendance_is_edited_on_the_activity_form(app, staff_a_client, world):
     form = {
-        "title": "五月党课", "activity_type": world["type_general"], "organisation": world["org_a"],
-        "starts_at": "2024-05-20 15:00:00", "people_served": "0", "volunteer_hours": "0",
+        "title": "五月党课",
+        "activity_type": world["type_general"],
+        "organisation": world["org_a"],
+        "starts_at": "2024-05-20 15:00:00",
+        "people_served": "0",
+        "volunteer_hours": "0",
     }
     for index, key in enumerate(("member_a", "member2_a")):
         form[f"attendance-{index}-member"] = world[key]

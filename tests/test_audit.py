@@ -1,5 +1,6 @@
 """The audit log: one entry per change from the web or the CLI, written in the change's own
 transaction, with PII masked and secrets hidden; a read-only, scoped, filterable view."""
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,11 @@ def honor_form(app, honor_id: int, **changes) -> dict:
     with app.app_context():
         honor = db.session.get(Honor, honor_id)
         data = {
-            "title": honor.title, "organisation": honor.organisation_id, "member": honor.member_id or "",
-            "level": honor.level, "issuer": honor.issuer or "",
+            "title": honor.title,
+            "organisation": honor.organisation_id,
+            "member": honor.member_id or "",
+            "level": honor.level,
+            "issuer": honor.issuer or "",
             "awarded_on": honor.awarded_on.isoformat() if honor.awarded_on else "",
         }
     data.update(changes)
@@ -69,10 +73,18 @@ def filter_arg(app, column: str) -> str:
 
 
 def create_honor(app, client, world, title="优秀共产党员"):
-    answer = submit(client, "/admin/honors/new/", {
-        "title": title, "organisation": world["org_a"], "member": world["member_a"], "level": "county",
-        "issuer": "区委", "awarded_on": "2024-07-01",
-    })
+    answer = submit(
+        client,
+        "/admin/honors/new/",
+        {
+            "title": title,
+            "organisation": world["org_a"],
+            "member": world["member_a"],
+            "level": "county",
+            "issuer": "区委",
+            "awarded_on": "2024-07-01",
+        },
+    )
     assert answer.status_code == 302
     with app.app_context():
         return db.session.scalar(select(Honor.id).where(Honor.title == title))
@@ -95,11 +107,6 @@ def test_creating_a_record_in_the_admin_writes_one_create_entry(app, staff_a_cli
         assert entry.actor_id == db.session.scalar(select(User.id).where(User.username == "staff_a"))
 
 
-@pytest.mark.xfail(
-    reason="BUG: audit._entry takes record_id from inspect(obj).identity, which is still None inside "
-    "after_flush for new objects, so every create entry has record_id NULL",
-    strict=True,
-)
 def test_a_create_entry_records_the_new_record_id(app, staff_a_client, world):
     since = last_id(app)
     honor_id = create_honor(app, staff_a_client, world)
@@ -110,7 +117,8 @@ def test_a_create_entry_records_the_new_record_id(app, staff_a_client, world):
 def test_editing_a_record_lists_each_changed_field_before_and_after_and_nothing_else(app, staff_a_client, world):
     since = last_id(app)
     answer = submit(
-        staff_a_client, f"/admin/honors/edit/?id={world['honor_a']}",
+        staff_a_client,
+        f"/admin/honors/edit/?id={world['honor_a']}",
         honor_form(app, world["honor_a"], issuer="区卫健局", level="county"),
     )
     assert answer.status_code == 302
@@ -207,7 +215,10 @@ def test_changes_made_through_the_cli_are_recorded_with_source_cli(app, runner, 
     written = [e for e in new_entries(app, since) if e.table_name == "user_account"]
     assert len(written) == 1
     assert (written[0].source, written[0].actor, written[0].action, written[0].record_label) == (
-        "cli", "cli", "create", "clerk",
+        "cli",
+        "cli",
+        "create",
+        "clerk",
     )
     assert all(e.source == "cli" for e in new_entries(app, since))
     # an update through the CLI names the record it changed
@@ -222,9 +233,15 @@ def test_changes_made_through_the_cli_are_recorded_with_source_cli(app, runner, 
 def test_a_failed_save_leaves_no_audit_entry(app, staff_a_client, world):
     """A duplicate (organisation, name) venue: the database refuses it, and nothing is logged."""
     before = entry_count(app)
-    answer = submit(staff_a_client, "/admin/venues/new/", {
-        "name": "党员活动室A", "kind": "activity_room", "organisation": world["org_a"],
-    })
+    answer = submit(
+        staff_a_client,
+        "/admin/venues/new/",
+        {
+            "name": "党员活动室A",
+            "kind": "activity_room",
+            "organisation": world["org_a"],
+        },
+    )
     assert answer.status_code == 200
     page = answer.get_data(as_text=True)
     assert "已存在相同的记录" in page or "already exists" in page
@@ -236,9 +253,16 @@ def test_a_failed_save_leaves_no_audit_entry(app, staff_a_client, world):
 def test_a_save_refused_after_the_flush_leaves_no_audit_entry(app, staff_a_client, world):
     """The scope check runs after the row (and its audit entry) is flushed: both are rolled back."""
     before = entry_count(app)
-    answer = submit(staff_a_client, "/admin/members/new/", {
-        "name": "越权党员", "gender": "male", "organisation": world["org_b"], "status": "full",
-    })
+    answer = submit(
+        staff_a_client,
+        "/admin/members/new/",
+        {
+            "name": "越权党员",
+            "gender": "male",
+            "organisation": world["org_b"],
+            "status": "full",
+        },
+    )
     assert answer.status_code == 200
     assert entry_count(app) == before
     with app.app_context():
@@ -253,9 +277,16 @@ def test_audit_log_cannot_be_created_in_the_admin(app, superadmin_client, world)
     answer = superadmin_client.get("/admin/audit/new/")
     assert answer.status_code == 302
     token = csrf_token(superadmin_client, "/admin/members/new/")
-    superadmin_client.post("/admin/audit/new/", data={
-        "csrf_token": token, "actor": "forger", "source": "web", "action": "create", "table_name": "member",
-    })
+    superadmin_client.post(
+        "/admin/audit/new/",
+        data={
+            "csrf_token": token,
+            "actor": "forger",
+            "source": "web",
+            "action": "create",
+            "table_name": "member",
+        },
+    )
     assert entry_count(app) == before
     assert entries(app, actor="forger") == []
 
@@ -265,9 +296,16 @@ def test_audit_log_cannot_be_edited_in_the_admin(app, superadmin_client, world):
     answer = superadmin_client.get(f"/admin/audit/edit/?id={entry.id}")
     assert answer.status_code == 302
     token = csrf_token(superadmin_client, "/admin/members/new/")
-    superadmin_client.post(f"/admin/audit/edit/?id={entry.id}", data={
-        "csrf_token": token, "actor": "forger", "source": "web", "action": "delete", "table_name": "member",
-    })
+    superadmin_client.post(
+        f"/admin/audit/edit/?id={entry.id}",
+        data={
+            "csrf_token": token,
+            "actor": "forger",
+            "source": "web",
+            "action": "delete",
+            "table_name": "member",
+        },
+    )
     (after,) = [e for e in entries(app) if e.id == entry.id]
     assert (after.actor, after.action, after.table_name) == (entry.actor, entry.action, entry.table_name)
 
@@ -308,7 +346,9 @@ def test_audit_list_can_be_filtered_by_action(app, superadmin_client, world):
 
 
 def test_audit_list_search_finds_entries_by_actor(app, superadmin_client, staff_a_client, world):
-    submit(staff_a_client, f"/admin/honors/edit/?id={world['honor_a']}", honor_form(app, world["honor_a"], issuer="院党委"))
+    submit(
+        staff_a_client, f"/admin/honors/edit/?id={world['honor_a']}", honor_form(app, world["honor_a"], issuer="院党委")
+    )
     (edit,) = entries(app, actor="staff_a", table_name="honor")
     # the search box looks at the actor and the record's label (the user staff_a was created too)
     expected = {e.id for e in entries(app) if "staff_a" in e.actor or "staff_a" in (e.record_label or "")}
@@ -321,8 +361,11 @@ def test_audit_list_search_finds_entries_by_actor(app, superadmin_client, staff_
 
 def test_audit_details_page_shows_before_and_after(app, superadmin_client, world):
     since = last_id(app)
-    submit(superadmin_client, f"/admin/honors/edit/?id={world['honor_a']}",
-           honor_form(app, world["honor_a"], issuer="区卫健局"))
+    submit(
+        superadmin_client,
+        f"/admin/honors/edit/?id={world['honor_a']}",
+        honor_form(app, world["honor_a"], issuer="区卫健局"),
+    )
     (entry,) = new_entries(app, since)
     body = superadmin_client.get(f"/admin/audit/details/?id={entry.id}").get_data(as_text=True)
     assert re.search(r"<th>issuer</th>\s*<td>市委</td>\s*<td>区卫健局</td>", body)
@@ -337,8 +380,9 @@ def test_staff_without_view_audit_gets_403(staff_a_client, viewer_a_client, worl
 def test_region_admin_sees_audit_entries_of_its_region_only(app, superadmin_client, region_admin_client, world):
     since = last_id(app)
     for key in ("honor_a", "honor_x"):
-        answer = submit(superadmin_client, f"/admin/honors/edit/?id={world[key]}",
-                        honor_form(app, world[key], issuer="上级党委"))
+        answer = submit(
+            superadmin_client, f"/admin/honors/edit/?id={world[key]}", honor_form(app, world[key], issuer="上级党委")
+        )
         assert answer.status_code == 302
     by_root = {e.record_id: e.id for e in new_entries(app, since)}
     inside, outside = by_root[world["honor_a"]], by_root[world["honor_x"]]
@@ -351,15 +395,14 @@ def test_region_admin_sees_audit_entries_of_its_region_only(app, superadmin_clie
     assert region_admin_client.get(f"/admin/audit/details/?id={inside}").status_code == 200
     refused = region_admin_client.get(f"/admin/audit/details/?id={outside}")
     assert refused.status_code in (302, 403, 404)
-    assert "先进基层党组织X" not in region_admin_client.get(f"/admin/audit/details/?id={outside}",
-                                                          follow_redirects=True).get_data(as_text=True)
+    assert "先进基层党组织X" not in region_admin_client.get(
+        f"/admin/audit/details/?id={outside}", follow_redirects=True
+    ).get_data(as_text=True)
 
 
 def test_region_admin_audit_list_never_shows_the_other_region(app, region_admin_client, world):
     with app.app_context():
-        outside = set(db.session.scalars(
-            select(AuditEntry.id).where(AuditEntry.organisation_id == world["org_x"])
-        ))
+        outside = set(db.session.scalars(select(AuditEntry.id).where(AuditEntry.organisation_id == world["org_x"])))
     assert outside, "building the world logged entries about committee X"
     body = region_admin_client.get("/admin/audit/?page_size=100").get_data(as_text=True)
     listed = listed_entry_ids(body)
@@ -375,5 +418,3 @@ def test_audit_export_follows_the_scope(request, app, world, client_name):
     body = answer.get_data(as_text=True)
     assert "先进基层党组织A" in body
     assert ("先进基层党组织X" in body) is (client_name == "superadmin_client")
-
-

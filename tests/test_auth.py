@@ -1,12 +1,15 @@
 """Logging in and out: redirects, scrypt hashes, throttling, CSRF, cookies, security headers,
 safe ``next`` targets, inactive users, read-only viewers and oversized uploads."""
+
 from __future__ import annotations
 
+import csv
 import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from pbadmin.extensions import db
@@ -56,8 +59,9 @@ def test_unauthenticated_requests_to_the_admin_redirect_to_login(client, world):
     assert parse_qs(urlsplit(answer.headers["Location"]).query)["next"][0].startswith("/admin/members/")
 
 
-@pytest.mark.parametrize("url", ["/admin/", "/admin/members/details/?id=1", "/admin/members/export/csv/",
-                                 "/admin/audit/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/", "/admin/members/details/?id=1", "/admin/members/export/csv/", "/admin/audit/"]
+)
 def test_unauthenticated_requests_never_see_admin_pages(client, world, url):
     answer = client.get(url)
     assert answer.status_code == 302
@@ -73,9 +77,15 @@ def test_login_with_the_right_password_redirects_into_the_admin(client, world):
 
 def test_login_returns_to_the_page_asked_for(client, world):
     token = csrf_token(client, "/login?next=/admin/members/")
-    answer = client.post("/login", data={
-        "username": "staff_a", "password": PASSWORD, "next": "/admin/members/", "csrf_token": token,
-    })
+    answer = client.post(
+        "/login",
+        data={
+            "username": "staff_a",
+            "password": PASSWORD,
+            "next": "/admin/members/",
+            "csrf_token": token,
+        },
+    )
     assert answer.status_code == 302
     assert answer.headers["Location"] == "/admin/members/"
 
@@ -146,9 +156,9 @@ def test_failed_logins_are_counted_in_the_database(app, client, world):
     login(client, "staff_a", WRONG)
     with app.app_context():
         failures = db.session.scalar(
-            select(func.count()).select_from(LoginAttempt).where(
-                LoginAttempt.username == "staff_a", LoginAttempt.success.is_(False)
-            )
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.username == "staff_a", LoginAttempt.success.is_(False))
         )
     assert failures == 2
 
@@ -207,10 +217,20 @@ def test_the_session_changes_on_login(client, world):
     assert before.split(";")[0] != after.split(";")[0]
 
 
-@pytest.mark.parametrize("url", ["/login", "/admin/", "/admin/members/", "/admin/members/new/",
-                                 "/admin/members/export/csv/", "/admin/does-not-exist/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/login",
+        "/admin/",
+        "/admin/members/",
+        "/admin/members/new/",
+        "/admin/members/export/csv/",
+        "/admin/does-not-exist/",
+    ],
+)
 def test_pages_carry_security_headers(staff_a_client, url):
     answer = staff_a_client.get(url)
+    answer.get_data()  # read streamed exports to the end, so the request's session is released
     csp = answer.headers.get("Content-Security-Policy", "")
     assert "frame-ancestors 'none'" in csp
     assert "default-src 'self'" in csp
@@ -230,15 +250,22 @@ def test_the_login_page_carries_security_headers_before_login(client):
 
 # --- the next parameter ---------------------------------------------------------------------
 
-OFF_SITE = ["//evil.example", "http://evil.example", "https://evil.example/admin/", "//evil.example/admin/",
-            "javascript:alert(1)", "evil.example"]
+OFF_SITE = [
+    "//evil.example",
+    "http://evil.example",
+    "https://evil.example/admin/",
+    "//evil.example/admin/",
+    "javascript:alert(1)",
+    "evil.example",
+]
 
 
 @pytest.mark.parametrize("target", OFF_SITE)
 def test_login_never_redirects_off_site(client, world, target):
     token = csrf_token(client, "/login")
-    answer = client.post("/login", data={"username": "staff_a", "password": PASSWORD, "next": target,
-                                         "csrf_token": token})
+    answer = client.post(
+        "/login", data={"username": "staff_a", "password": PASSWORD, "next": target, "csrf_token": token}
+    )
     assert answer.status_code == 302
     assert answer.headers["Location"] == "/admin/"
 
@@ -247,8 +274,9 @@ def test_login_never_redirects_off_site(client, world, target):
 def test_login_never_redirects_to_a_path_browsers_read_as_another_host(client, world, target):
     """Browsers treat a backslash as a slash and drop tabs, so "/\\evil.example" leaves the site."""
     token = csrf_token(client, "/login")
-    answer = client.post("/login", data={"username": "staff_a", "password": PASSWORD, "next": target,
-                                         "csrf_token": token})
+    answer = client.post(
+        "/login", data={"username": "staff_a", "password": PASSWORD, "next": target, "csrf_token": token}
+    )
     assert answer.status_code == 302
     location = answer.headers["Location"]
     browser_view = location.replace("\\", "/").replace("\t", "").replace("\n", "").replace("\r", "")
@@ -293,15 +321,29 @@ def test_a_viewer_can_export_members(viewer_a_client, world, kind):
     answer = viewer_a_client.get(f"/admin/members/export/{kind}/")
     assert answer.status_code == 200
     assert answer.headers.get("Content-Disposition", "").startswith("attachment")
+    if kind == "csv":
+        cells = {cell for row in csv.reader(io.StringIO(answer.get_data(as_text=True))) for cell in row}
+    else:
+        workbook = load_workbook(io.BytesIO(answer.data), read_only=True)
+        cells = {cell for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert {"党员A0", "党员A1", "党员A2"} <= cells
+    assert "党员B0" not in cells
 
 
 def test_a_viewer_cannot_create(app, viewer_a_client, world):
     answer = viewer_a_client.get("/admin/members/new/")
     assert answer.status_code == 302
     token = csrf_token(viewer_a_client, "/admin/members/")
-    viewer_a_client.post("/admin/members/new/", data={
-        "csrf_token": token, "name": "观察员新建", "gender": "male", "organisation": world["org_a"], "status": "full",
-    })
+    viewer_a_client.post(
+        "/admin/members/new/",
+        data={
+            "csrf_token": token,
+            "name": "观察员新建",
+            "gender": "male",
+            "organisation": world["org_a"],
+            "status": "full",
+        },
+    )
     with app.app_context():
         assert db.session.scalar(select(Member).where(Member.name == "观察员新建")) is None
 
@@ -310,9 +352,16 @@ def test_a_viewer_cannot_edit(app, viewer_a_client, world):
     answer = viewer_a_client.get(f"/admin/members/edit/?id={world['member_a']}")
     assert answer.status_code == 302
     token = csrf_token(viewer_a_client, "/admin/members/")
-    viewer_a_client.post(f"/admin/members/edit/?id={world['member_a']}", data={
-        "csrf_token": token, "name": "被改名", "gender": "male", "organisation": world["org_a"], "status": "full",
-    })
+    viewer_a_client.post(
+        f"/admin/members/edit/?id={world['member_a']}",
+        data={
+            "csrf_token": token,
+            "name": "被改名",
+            "gender": "male",
+            "organisation": world["org_a"],
+            "status": "full",
+        },
+    )
     with app.app_context():
         assert db.session.get(Member, world["member_a"]).name == "党员A0"
 
@@ -320,9 +369,14 @@ def test_a_viewer_cannot_edit(app, viewer_a_client, world):
 def test_a_viewer_cannot_delete(app, viewer_a_client, world):
     token = csrf_token(viewer_a_client, "/admin/members/")
     viewer_a_client.post("/admin/members/delete/", data={"id": world["member_a"], "csrf_token": token})
-    viewer_a_client.post("/admin/members/action/", data={
-        "action": "delete", "rowid": [world["member_a"]], "csrf_token": token,
-    })
+    viewer_a_client.post(
+        "/admin/members/action/",
+        data={
+            "action": "delete",
+            "rowid": [world["member_a"]],
+            "csrf_token": token,
+        },
+    )
     with app.app_context():
         assert db.session.get(Member, world["member_a"]) is not None
 
@@ -343,11 +397,20 @@ def test_an_upload_larger_than_the_limit_gets_a_friendly_413(app, staff_a_client
     with app.app_context():
         before = db.session.scalar(select(func.count()).select_from(Activity))
     token = csrf_token(staff_a_client, "/admin/activities/new/")
-    answer = staff_a_client.post("/admin/activities/new/", data={
-        "csrf_token": token, "title": "超大附件", "activity_type": world["type_theme"], "organisation": world["org_a"],
-        "starts_at": "2024-05-01 09:00:00", "people_served": "0", "volunteer_hours": "0",
-        "new_attachments": (io.BytesIO(b"\0" * (17 * 1024 * 1024)), "big.pdf"),
-    }, content_type="multipart/form-data")
+    answer = staff_a_client.post(
+        "/admin/activities/new/",
+        data={
+            "csrf_token": token,
+            "title": "超大附件",
+            "activity_type": world["type_theme"],
+            "organisation": world["org_a"],
+            "starts_at": "2024-05-01 09:00:00",
+            "people_served": "0",
+            "volunteer_hours": "0",
+            "new_attachments": (io.BytesIO(b"\0" * (17 * 1024 * 1024)), "big.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 413
     page = answer.get_data(as_text=True)
     assert "文件过大" in page or "File too large" in page
@@ -357,11 +420,19 @@ def test_an_upload_larger_than_the_limit_gets_a_friendly_413(app, staff_a_client
 
 
 def test_an_upload_within_the_limit_is_accepted(app, staff_a_client, world):
-    answer = submit(staff_a_client, "/admin/activities/new/", {
-        "title": "带附件的活动", "activity_type": world["type_theme"], "organisation": world["org_a"],
-        "starts_at": "2024-05-01 09:00:00", "people_served": "0", "volunteer_hours": "0",
-        "new_attachments": (io.BytesIO(b"%PDF-1.4 minutes"), "minutes.pdf"),
-    })
+    answer = submit(
+        staff_a_client,
+        "/admin/activities/new/",
+        {
+            "title": "带附件的活动",
+            "activity_type": world["type_theme"],
+            "organisation": world["org_a"],
+            "starts_at": "2024-05-01 09:00:00",
+            "people_served": "0",
+            "volunteer_hours": "0",
+            "new_attachments": (io.BytesIO(b"%PDF-1.4 minutes"), "minutes.pdf"),
+        },
+    )
     assert answer.status_code == 302
     with app.app_context():
         activity = db.session.scalar(select(Activity).where(Activity.title == "带附件的活动"))

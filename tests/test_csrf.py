@@ -1,4 +1,5 @@
 """Every route that accepts POST refuses a request without a valid CSRF token, and changes nothing."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select

@@ -1,4 +1,5 @@
 """The app factory, configuration from the environment, and the migrations agreeing with the models."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_layout_has_every_required_file():
-    for name in ("wsgi.py", "config.py", "pbadmin/__init__.py", "plugins", "migrations/env.py", "tests",
-                 "requirements.txt", "README.md", "Makefile", ".ci/run"):
+    for name in (
+        "wsgi.py",
+        "config.py",
+        "pbadmin/__init__.py",
+        "plugins",
+        "migrations/env.py",
+        "tests",
+        "requirements.txt",
+        "README.md",
+        "Makefile",
+        ".ci/run",
+    ):
         assert (ROOT / name).exists(), name
 
 
@@ -36,8 +47,14 @@ def test_two_apps_from_the_factory_are_independent(migrated_url):
 
 
 def test_configuration_comes_from_the_environment(tmp_path):
-    env = dict(os.environ, PBADMIN_INSTANCE_DIR=str(tmp_path), PBADMIN_HOST="127.0.0.9", PBADMIN_PORT="5123",
-               PBADMIN_SCHEDULER="off", DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite")
+    env = dict(
+        os.environ,
+        PBADMIN_INSTANCE_DIR=str(tmp_path),
+        PBADMIN_HOST="127.0.0.9",
+        PBADMIN_PORT="5123",
+        PBADMIN_SCHEDULER="off",
+        DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite",
+    )
     env.pop("SECRET_KEY", None)
     env.pop("PBADMIN_DATA_KEY", None)
     code = (
@@ -50,15 +67,24 @@ def test_configuration_comes_from_the_environment(tmp_path):
     for name in ("secret_key", "data_key"):
         path = tmp_path / name
         assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o600"
-    again = subprocess.run([sys.executable, "-c", "from wsgi import app; print(app.config['SECRET_KEY'])"],
-                           cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    again = subprocess.run(
+        [sys.executable, "-c", "from wsgi import app; print(app.config['SECRET_KEY'])"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert again.stdout.strip() == (tmp_path / "secret_key").read_text().strip()
 
 
 def test_defaults_are_sqlite_under_instance_and_loopback(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PBADMIN_HOST", "PBADMIN_PORT")}
     env["PBADMIN_INSTANCE_DIR"] = str(tmp_path)
-    code = "from wsgi import app; c = app.config; print(c['SQLALCHEMY_DATABASE_URI'], c['PBADMIN_HOST'], c['PBADMIN_PORT'])"
+    code = (
+        "from wsgi import app; c = app.config; "
+        "print(c['SQLALCHEMY_DATABASE_URI'], c['PBADMIN_HOST'], c['PBADMIN_PORT'])"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == [f"sqlite:///{tmp_path}/pbadmin.sqlite", "127.0.0.1", "5000"]
 

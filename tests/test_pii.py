@@ -1,5 +1,6 @@
 """Personal data: the GB 11643 ID-number rules, encryption at rest, and masking for users
 without ``view_pii`` on every page and export, with write-only PII fields on their forms."""
+
 from __future__ import annotations
 
 import csv
@@ -76,11 +77,18 @@ def member_form(app, member_id: int, **changes) -> dict:
     with app.app_context():
         member = db.session.get(Member, member_id)
         data = {
-            "name": member.name, "gender": member.gender, "birth_date": day(member.birth_date),
-            "ethnicity": member.ethnicity or "", "education": member.education or "",
-            "id_number": "", "phone": "", "organisation": member.organisation_id,
-            "institution": member.institution_id or "", "department": member.department or "",
-            "status": member.status, "admitted_on": day(member.admitted_on),
+            "name": member.name,
+            "gender": member.gender,
+            "birth_date": day(member.birth_date),
+            "ethnicity": member.ethnicity or "",
+            "education": member.education or "",
+            "id_number": "",
+            "phone": "",
+            "organisation": member.organisation_id,
+            "institution": member.institution_id or "",
+            "department": member.department or "",
+            "status": member.status,
+            "admitted_on": day(member.admitted_on),
             "full_member_on": day(member.full_member_on),
         }
         if member.is_double_leader:
@@ -92,8 +100,14 @@ def member_form(app, member_id: int, **changes) -> dict:
 
 
 def new_member_form(world, **changes) -> dict:
-    data = {"name": "新党员", "gender": "female", "organisation": world["org_a"], "status": "full",
-            "id_number": "", "phone": ""}
+    data = {
+        "name": "新党员",
+        "gender": "female",
+        "organisation": world["org_a"],
+        "status": "full",
+        "id_number": "",
+        "phone": "",
+    }
     data.update(changes)
     return data
 
@@ -135,12 +149,6 @@ def test_a_wrong_length_or_character_is_rejected(value):
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-@pytest.mark.xfail(
-    reason="BUG: validate_id_number matches with \\d, which accepts non-ASCII digits: a full-width number "
-    "whose check character is X passes and is stored as typed, with a blind index of its own, so the "
-    "same person can be entered twice",
-    strict=True,
-)
 def test_full_width_digits_are_rejected_or_normalised_to_ascii():
     number = id_ending_in_x()
     full_width = number[:17].translate(FULL_WIDTH) + "X"
@@ -244,15 +252,12 @@ def test_two_members_cannot_share_an_id_number_written_in_lower_case(app, world)
             db.session.rollback()
 
 
-@pytest.mark.xfail(
-    reason="BUG: the member form has no id_number field (no converter for EncryptedText), so the duplicate "
-    "is dropped and the member saved without an ID number",
-    strict=True,
-)
 def test_the_member_form_refuses_a_duplicate_id_number_with_a_clear_message(app, region_admin_client, world):
     number, _ = pii_of(app, world["member_a"])
     before = member_count(app)
-    answer = submit(region_admin_client, "/admin/members/new/", new_member_form(world, name="重复党员", id_number=number))
+    answer = submit(
+        region_admin_client, "/admin/members/new/", new_member_form(world, name="重复党员", id_number=number)
+    )
     assert answer.status_code == 200
     page = answer.get_data(as_text=True)
     assert "已存在相同的记录" in page or "already exists" in page
@@ -309,8 +314,13 @@ def xlsx_cells(client) -> set[str]:
     assert answer.status_code == 200
     assert answer.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     workbook = load_workbook(io.BytesIO(answer.data), read_only=True)
-    return {str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
-            for cell in row if cell is not None}
+    return {
+        str(cell)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    }
 
 
 @pytest.mark.parametrize("export", [csv_cells, xlsx_cells], ids=["csv", "xlsx"])
@@ -355,31 +365,22 @@ def _input_value(body: str, name: str) -> str | None:
         return None
     value = re.search(r'value="([^"]*)"', tag.group(0))
     if tag.group(0).startswith("<textarea"):
-        after = body[tag.end():]
+        after = body[tag.end() :]
         return after[: after.index("</textarea>")].strip()
     return value.group(1) if value else ""
 
 
-@pytest.mark.xfail(
-    reason="BUG: Flask-Admin has no form converter for EncryptedText, so the member form silently drops "
-    "id_number and phone: nobody can enter or change them on the admin form",
-    strict=True,
-)
 def test_edit_form_offers_blank_pii_fields_to_staff(app, staff_a_client, world):
     body = staff_a_client.get(f"/admin/members/edit/?id={world['member_a']}").get_data(as_text=True)
     assert _input_value(body, "id_number") == ""
     assert _input_value(body, "phone") == ""
 
 
-@pytest.mark.xfail(
-    reason="BUG: the member form has no id_number / phone fields (no converter for EncryptedText)", strict=True
-)
 def test_edit_form_shows_the_stored_pii_to_region_admin(app, region_admin_client, world):
     number, phone = pii_of(app, world["member_a"])
     body = region_admin_client.get(f"/admin/members/edit/?id={world['member_a']}").get_data(as_text=True)
     assert _input_value(body, "id_number") == number
     assert _input_value(body, "phone") == phone
-
 
 
 def test_saving_the_edit_form_with_the_id_field_blank_keeps_the_stored_value(app, staff_a_client, world):
@@ -393,11 +394,6 @@ def test_saving_the_edit_form_with_the_id_field_blank_keeps_the_stored_value(app
         assert (member.id_number, member.phone) == (number, phone)
 
 
-@pytest.mark.xfail(
-    reason="BUG: the member form has no id_number / phone fields (no converter for EncryptedText), "
-    "so a new value typed by staff is silently ignored",
-    strict=True,
-)
 def test_saving_the_edit_form_with_a_new_id_number_replaces_the_stored_value(app, staff_a_client, world):
     new_number = valid_id("33100419850512123")
     data = member_form(app, world["member_a"], id_number=new_number, phone="13912345678")
@@ -410,11 +406,6 @@ def test_saving_the_edit_form_with_a_new_id_number_replaces_the_stored_value(app
         assert member.id_number_index == crypto.blind_index(new_number)
 
 
-@pytest.mark.xfail(
-    reason="BUG: the member form has no id_number field (no converter for EncryptedText), so a malformed "
-    "ID number is ignored and the member is saved without it",
-    strict=True,
-)
 def test_a_malformed_id_number_on_the_member_form_is_refused_with_a_message(app, staff_a_client, world):
     before = member_count(app)
     bad = wrong_check_digit(valid_id("33100419850512123"))

@@ -1,4 +1,5 @@
 """A list page issues a bounded number of SQL statements whatever its page size (no N+1)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,18 +33,35 @@ def crowded(app, world):
         brand = db.session.get(Brand, world["brand_a"])
         for index in range(ROWS):
             # every row hangs off a different branch, so a per-row lazy load cannot hide in the identity map
-            branch = PartyOrganization(code=f"G{index:03d}", name=f"党小组{index:03d}", kind="branch",
-                                       parent=org, region_id=org.region_id)
-            member = Member(name=f"成员{index:03d}", gender="female", organisation=branch, status="full",
-                            phone=f"138{index:08d}")
+            branch = PartyOrganization(
+                code=f"G{index:03d}", name=f"党小组{index:03d}", kind="branch", parent=org, region_id=org.region_id
+            )
+            member = Member(
+                name=f"成员{index:03d}", gender="female", organisation=branch, status="full", phone=f"138{index:08d}"
+            )
             db.session.add_all([branch, member])
             db.session.flush()
             db.session.add(CommitteeSeat(organisation=branch, member=member, role="secretary"))
-            db.session.add(Activity(organisation=branch, activity_type=theme, brand=brand, title=f"活动{index:03d}",
-                                    starts_at=dt.datetime(2022, 1, 1) + dt.timedelta(days=index)))
-            db.session.add(Rectification(organisation=branch, problem=f"问题{index:03d}", source="inspection",
-                                         responsible=member, found_on=dt.date(2024, 1, 1),
-                                         deadline=dt.date(2024, 2, 1), status="open"))
+            db.session.add(
+                Activity(
+                    organisation=branch,
+                    activity_type=theme,
+                    brand=brand,
+                    title=f"活动{index:03d}",
+                    starts_at=dt.datetime(2022, 1, 1) + dt.timedelta(days=index),
+                )
+            )
+            db.session.add(
+                Rectification(
+                    organisation=branch,
+                    problem=f"问题{index:03d}",
+                    source="inspection",
+                    responsible=member,
+                    found_on=dt.date(2024, 1, 1),
+                    deadline=dt.date(2024, 2, 1),
+                    status="open",
+                )
+            )
             db.session.add(Donation(organisation=branch, member=member, month=202401, amount=10, fund="基金"))
             db.session.add(Pairing(helper=branch, helped=other, started_on=dt.date(2024, 1, 1), status="active"))
         db.session.commit()

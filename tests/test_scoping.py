@@ -3,6 +3,7 @@
 Every attempt must be refused and must change nothing. The same requests succeed for
 A's own records (checked first), so a refusal means scoping, not a malformed request.
 """
+
 from __future__ import annotations
 
 import csv
@@ -106,7 +107,10 @@ def test_staff_cannot_export_other_branch(app, staff_a_client, world, endpoint, 
 def test_staff_own_records_are_editable_and_deletable(app, staff_a_client, world):
     """The control case: the same requests work on branch A's own records."""
     answer = submit(
-        staff_a_client, f"/admin/brands/edit/?id={world['brand_a']}", {"name": "新品牌A"}, form_url="/admin/members/new/"
+        staff_a_client,
+        f"/admin/brands/edit/?id={world['brand_a']}",
+        {"name": "新品牌A"},
+        form_url="/admin/members/new/",
     )
     # staff may not manage brands (region admins do): refused, not an error page
     assert answer.status_code in (302, 403)
@@ -114,9 +118,14 @@ def test_staff_own_records_are_editable_and_deletable(app, staff_a_client, world
         staff_a_client,
         f"/admin/rectifications/edit/?id={world['rectification_a']}",
         {
-            "organisation": world["org_a"], "problem": "问题A已整改", "source": "inspection",
-            "responsible": world["member2_a"], "found_on": "2024-01-02", "deadline": "2024-03-01",
-            "status": "closed", "closed_on": "2024-02-20",
+            "organisation": world["org_a"],
+            "problem": "问题A已整改",
+            "source": "inspection",
+            "responsible": world["member2_a"],
+            "found_on": "2024-01-02",
+            "deadline": "2024-03-01",
+            "status": "closed",
+            "closed_on": "2024-02-20",
         },
     )
     assert answer.status_code == 302
@@ -130,8 +139,12 @@ def test_staff_own_records_are_editable_and_deletable(app, staff_a_client, world
 
 def _member_form(world, organisation_key="org_a", **extra):
     data = {
-        "name": "新党员", "gender": "female", "organisation": world[organisation_key], "status": "full",
-        "id_number": "", "phone": "",
+        "name": "新党员",
+        "gender": "female",
+        "organisation": world[organisation_key],
+        "status": "full",
+        "id_number": "",
+        "phone": "",
     }
     data.update(extra)
     return data
@@ -150,38 +163,101 @@ def test_staff_can_create_in_own_branch_but_not_in_other(app, staff_a_client, wo
 @pytest.mark.parametrize(
     "endpoint,form,foreign",
     [
-        ("activities", {"title": "越权活动", "activity_type": "type_theme", "organisation": "org_a",
-                        "starts_at": "2024-05-01 09:00:00", "people_served": "0", "volunteer_hours": "0"},
-         {"brand": "brand_b"}),
-        ("activities", {"title": "越权活动", "activity_type": "type_theme", "organisation": "org_a",
-                        "starts_at": "2024-05-01 09:00:00", "people_served": "0", "volunteer_hours": "0"},
-         {"venue": "venue_b"}),
-        ("activities", {"title": "越权活动", "activity_type": "type_theme", "organisation": "org_a",
-                        "starts_at": "2024-05-01 09:00:00", "people_served": "0", "volunteer_hours": "0",
-                        "attendance-0-status": "present"},
-         {"attendance-0-member": "member_b"}),
-        ("rectifications", {"organisation": "org_a", "problem": "越权整改", "source": "inspection",
-                            "found_on": "2024-01-01", "deadline": "2024-02-01", "status": "open"},
-         {"responsible": "member_b"}),
-        ("donations", {"organisation": "org_a", "month": "202405", "amount": "10", "fund": "爱心基金"},
-         {"member": "member_b"}),
-        ("pairing_reports", {"month": "202405", "content": "越权月报", "submitted_on": "2024-06-01"},
-         {"pairing": "pairing_b"}),
-        ("volunteer_teams", {"name": "越权队", "organisation": "org_a", "headcount": "3"},
-         {"members": "member_b"}),
-        ("honors", {"title": "越权荣誉", "organisation": "org_a", "level": "city", "issuer": "市委",
-                    "awarded_on": "2024-01-01"},
-         {"member": "member_b"}),
+        (
+            "activities",
+            {
+                "title": "越权活动",
+                "activity_type": "type_theme",
+                "organisation": "org_a",
+                "starts_at": "2024-05-01 09:00:00",
+                "people_served": "0",
+                "volunteer_hours": "0",
+            },
+            {"brand": "brand_b"},
+        ),
+        (
+            "activities",
+            {
+                "title": "越权活动",
+                "activity_type": "type_theme",
+                "organisation": "org_a",
+                "starts_at": "2024-05-01 09:00:00",
+                "people_served": "0",
+                "volunteer_hours": "0",
+            },
+            {"venue": "venue_b"},
+        ),
+        (
+            "activities",
+            {
+                "title": "越权活动",
+                "activity_type": "type_theme",
+                "organisation": "org_a",
+                "starts_at": "2024-05-01 09:00:00",
+                "people_served": "0",
+                "volunteer_hours": "0",
+                "attendance-0-status": "present",
+            },
+            {"attendance-0-member": "member_b"},
+        ),
+        (
+            "rectifications",
+            {
+                "organisation": "org_a",
+                "problem": "越权整改",
+                "source": "inspection",
+                "found_on": "2024-01-01",
+                "deadline": "2024-02-01",
+                "status": "open",
+            },
+            {"responsible": "member_b"},
+        ),
+        (
+            "donations",
+            {"organisation": "org_a", "month": "202405", "amount": "10", "fund": "爱心基金"},
+            {"member": "member_b"},
+        ),
+        (
+            "pairing_reports",
+            {"month": "202405", "content": "越权月报", "submitted_on": "2024-06-01"},
+            {"pairing": "pairing_b"},
+        ),
+        ("volunteer_teams", {"name": "越权队", "organisation": "org_a", "headcount": "3"}, {"members": "member_b"}),
+        (
+            "honors",
+            {
+                "title": "越权荣誉",
+                "organisation": "org_a",
+                "level": "city",
+                "issuer": "市委",
+                "awarded_on": "2024-01-01",
+            },
+            {"member": "member_b"},
+        ),
     ],
-    ids=["activity-brand", "activity-venue", "attendance-member", "rectification-responsible",
-         "donation-member", "report-pairing", "team-members", "honor-member"],
+    ids=[
+        "activity-brand",
+        "activity-venue",
+        "attendance-member",
+        "rectification-responsible",
+        "donation-member",
+        "report-pairing",
+        "team-members",
+        "honor-member",
+    ],
 )
 def test_staff_cannot_reference_other_branch_records(app, staff_a_client, world, endpoint, form, foreign):
     def resolve(values):
         return {k: (world[v] if isinstance(v, str) and v in world.ids else v) for k, v in values.items()}
 
-    model = {"activities": Activity, "rectifications": Rectification, "donations": Donation,
-             "pairing_reports": PairingReport, "volunteer_teams": VolunteerTeam, "honors": Honor}[endpoint]
+    model = {
+        "activities": Activity,
+        "rectifications": Rectification,
+        "donations": Donation,
+        "pairing_reports": PairingReport,
+        "volunteer_teams": VolunteerTeam,
+        "honors": Honor,
+    }[endpoint]
     with app.app_context():
         before = db.session.scalar(select(db.func.count()).select_from(model))
     own = {k: v.replace("_b", "_a") for k, v in foreign.items()}
@@ -219,8 +295,13 @@ def test_region_admin_cannot_move_an_organisation_outside_the_region(app, region
     answer = submit(
         region_admin_client,
         f"/admin/organisations/edit/?id={world['org_b']}",
-        {"code": "B", "name": "外科党支部", "kind": "branch", "parent": world["committee"] + 3,
-         "region": world["region"]},
+        {
+            "code": "B",
+            "name": "外科党支部",
+            "kind": "branch",
+            "parent": world["committee"] + 3,
+            "region": world["region"],
+        },
     )
     assert answer.status_code == 200
     assert snapshot(app, PartyOrganization, world["org_b"]) == before

@@ -3,6 +3,7 @@
 Standalone: no fixtures, no app. The extraction is the one ``make`` runs
 (``pybabel extract -F babel.cfg -k _l -k lazy_gettext``), done in-process.
 """
+
 from __future__ import annotations
 
 import os
@@ -86,7 +87,5 @@ def test_chinese_translations_keep_their_placeholders():
                 continue  # missing translations are the other test's business
             actual = set(PLACEHOLDER.findall(string))
             if actual != expected:
-                problems.append(
-                    f"{ids[0]!r}: msgid has {sorted(expected)}, msgstr {string!r} has {sorted(actual)}"
-                )
+                problems.append(f"{ids[0]!r}: msgid has {sorted(expected)}, msgstr {string!r} has {sorted(actual)}")
     assert not problems, "placeholders differ between msgid and msgstr:\n" + "\n".join(problems)

@@ -1,4 +1,5 @@
 """The organisation tree answers "this subtree" from its closure table, kept current by the ORM."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,9 @@ from pbadmin.models.tree import TreeCycleError
 
 
 def _add(code, parent=None, region_id=None):
-    org = PartyOrganization(code=code, name=code, kind="branch" if parent else "committee", parent=parent,
-                            region_id=region_id)
+    org = PartyOrganization(
+        code=code, name=code, kind="branch" if parent else "committee", parent=parent, region_id=region_id
+    )
     db.session.add(org)
     db.session.flush()
     return org
@@ -53,11 +55,14 @@ def test_moving_an_organisation_moves_its_whole_subtree(app, world):
         db.session.flush()
         assert _subtree(other_root) == {"Q", "A", "A-1", "A-1-x"}
         assert _subtree(root) == {"R", "B"}
-        depths = dict(db.session.execute(
-            select(org_tree.table.c.ancestor_id, org_tree.table.c.depth)
-            .where(org_tree.table.c.descendant_id == db.session.scalar(
-                select(PartyOrganization.id).where(PartyOrganization.code == "A-1-x")))
-        ).all())
+        depths = dict(
+            db.session.execute(
+                select(org_tree.table.c.ancestor_id, org_tree.table.c.depth).where(
+                    org_tree.table.c.descendant_id
+                    == db.session.scalar(select(PartyOrganization.id).where(PartyOrganization.code == "A-1-x"))
+                )
+            ).all()
+        )
         assert sorted(depths.values()) == [0, 1, 2, 3]
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 00:37:48.058011
+Create Date: 2026-11-23 01:09:00.125156
 
 """
 from alembic import op
@@ -224,6 +224,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_alliance_institution_id'), ['institution_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_alliance_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_alliance_partner_institution_id'), ['partner_institution_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alliance_signed_on'), ['signed_on'], unique=False)
 
     op.create_table('brand',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -312,6 +313,7 @@ def upgrade():
     with op.batch_alter_table('pairing', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pairing_helped_id'), ['helped_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pairing_helper_id'), ['helper_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pairing_started_on'), ['started_on'], unique=False)
 
     op.create_table('party_organization_closure',
     sa.Column('ancestor_id', sa.Integer(), nullable=False),
@@ -423,6 +425,7 @@ def upgrade():
     )
     with op.batch_alter_table('donation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_donation_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_donation_month'), ['month'], unique=False)
         batch_op.create_index('ix_donation_org_month', ['organisation_id', 'month'], unique=False)
         batch_op.create_index(batch_op.f('ix_donation_organisation_id'), ['organisation_id'], unique=False)
 
@@ -442,6 +445,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_honor'))
     )
     with op.batch_alter_table('honor', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_honor_awarded_on'), ['awarded_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_honor_member_id'), ['member_id'], unique=False)
         batch_op.create_index('ix_honor_org_awarded', ['organisation_id', 'awarded_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_honor_organisation_id'), ['organisation_id'], unique=False)
@@ -485,6 +489,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rectification'))
     )
     with op.batch_alter_table('rectification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rectification_deadline'), ['deadline'], unique=False)
         batch_op.create_index(batch_op.f('ix_rectification_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rectification_responsible_id'), ['responsible_id'], unique=False)
         batch_op.create_index('ix_rectification_status_deadline', ['status', 'deadline'], unique=False)
@@ -579,6 +584,7 @@ def downgrade():
         batch_op.drop_index('ix_rectification_status_deadline')
         batch_op.drop_index(batch_op.f('ix_rectification_responsible_id'))
         batch_op.drop_index(batch_op.f('ix_rectification_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_rectification_deadline'))
 
     op.drop_table('rectification')
     with op.batch_alter_table('pairing_report', schema=None) as batch_op:
@@ -589,11 +595,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_honor_organisation_id'))
         batch_op.drop_index('ix_honor_org_awarded')
         batch_op.drop_index(batch_op.f('ix_honor_member_id'))
+        batch_op.drop_index(batch_op.f('ix_honor_awarded_on'))
 
     op.drop_table('honor')
     with op.batch_alter_table('donation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_donation_organisation_id'))
         batch_op.drop_index('ix_donation_org_month')
+        batch_op.drop_index(batch_op.f('ix_donation_month'))
         batch_op.drop_index(batch_op.f('ix_donation_member_id'))
 
     op.drop_table('donation')
@@ -627,6 +635,7 @@ def downgrade():
 
     op.drop_table('party_organization_closure')
     with op.batch_alter_table('pairing', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pairing_started_on'))
         batch_op.drop_index(batch_op.f('ix_pairing_helper_id'))
         batch_op.drop_index(batch_op.f('ix_pairing_helped_id'))
 
@@ -650,6 +659,7 @@ def downgrade():
 
     op.drop_table('brand')
     with op.batch_alter_table('alliance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_alliance_signed_on'))
         batch_op.drop_index(batch_op.f('ix_alliance_partner_institution_id'))
         batch_op.drop_index(batch_op.f('ix_alliance_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_alliance_institution_id'))

@@ -1,4 +1,5 @@
 """Turn database constraint violations into plain messages a user can act on."""
+
 from __future__ import annotations
 
 import re
@@ -47,13 +48,26 @@ def describe_integrity_error(exc: IntegrityError) -> str:
     return _("The database refused the change.")
 
 
+def _field_labels(columns: list[str]) -> str:
+    """Column names as the form calls them: organisation_id -> 党组织, id_number_index -> 公民身份号码."""
+    from pbadmin.admin.labels import LABELS
+
+    names = []
+    for column in columns:
+        key = column.strip()
+        key = {"id_number_index": "id_number"}.get(key, key)
+        key = key[:-3] if key.endswith("_id") and key[:-3] in LABELS else key
+        names.append(str(LABELS.get(key, key)))
+    return "、".join(names)
+
+
 def _unique_detail(text: str) -> str:
     # PostgreSQL: Key (organisation_id, name)=(3, 红色杏林) already exists.
     key = re.search(r"Key \(([^)]*)\)", text)
     if key:
-        return key.group(1)
+        return _field_labels(key.group(1).split(","))
     # SQLite: UNIQUE constraint failed: brand.organisation_id, brand.name
     failed = re.search(r"failed: (.*)$", text.splitlines()[0])
     if failed:
-        return ", ".join(part.split(".")[-1] for part in failed.group(1).split(","))
+        return _field_labels([part.split(".")[-1] for part in failed.group(1).split(",")])
     return ""

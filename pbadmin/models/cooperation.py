@@ -1,4 +1,5 @@
 """Pairing assistance (结对帮扶) with monthly reports, and alliances between institutions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +26,7 @@ class Pairing(Scoped, Timestamped, db.Model):
     helper_id: Mapped[int] = mapped_column(ForeignKey("party_organization.id", ondelete="RESTRICT"), index=True)
     helped_id: Mapped[int] = mapped_column(ForeignKey("party_organization.id", ondelete="RESTRICT"), index=True)
     letter_signed_on: Mapped[dt.date | None] = mapped_column(Date)
-    started_on: Mapped[dt.date] = mapped_column(Date)
+    started_on: Mapped[dt.date] = mapped_column(Date, index=True)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
     goals: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="active")
@@ -84,7 +85,7 @@ class Alliance(OrgScoped, Timestamped, db.Model):
     name: Mapped[str] = mapped_column(String(100))
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id", ondelete="RESTRICT"), index=True)
     partner_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id", ondelete="RESTRICT"), index=True)
-    signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    signed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     scope: Mapped[str] = mapped_column(String(24))
     description: Mapped[str | None] = mapped_column(Text)
     institution = relationship("Institution", foreign_keys=[institution_id])
@@ -92,4 +93,3 @@ class Alliance(OrgScoped, Timestamped, db.Model):
 
     def __str__(self) -> str:
         return self.name
-

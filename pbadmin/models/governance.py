@@ -1,4 +1,5 @@
 """Problem lists and rectification, donations and honours."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,7 @@ class Rectification(OrgScoped, Timestamped, db.Model):
     source: Mapped[str] = mapped_column(String(20))
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"), index=True)
     found_on: Mapped[dt.date] = mapped_column(Date)
-    deadline: Mapped[dt.date] = mapped_column(Date)
+    deadline: Mapped[dt.date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     measures: Mapped[str | None] = mapped_column(Text)
@@ -51,7 +52,7 @@ class Donation(OrgScoped, Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
     #: YYYYMM as an integer
-    month: Mapped[int] = mapped_column()
+    month: Mapped[int] = mapped_column(index=True)
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     fund: Mapped[str] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(String(200))
@@ -65,13 +66,16 @@ class Honor(OrgScoped, Timestamped, db.Model):
     """荣誉: awarded to an organisation, or to one of its members when member is set."""
 
     __tablename__ = "honor"
-    __table_args__ = (HONOR_LEVELS.check("level", "level"), Index("ix_honor_org_awarded", "organisation_id", "awarded_on"))
+    __table_args__ = (
+        HONOR_LEVELS.check("level", "level"),
+        Index("ix_honor_org_awarded", "organisation_id", "awarded_on"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(String(120))
     level: Mapped[str] = mapped_column(String(16))
     issuer: Mapped[str] = mapped_column(String(100))
-    awarded_on: Mapped[dt.date] = mapped_column(Date)
+    awarded_on: Mapped[dt.date] = mapped_column(Date, index=True)
     member = relationship("Member")
 
     def __str__(self) -> str:

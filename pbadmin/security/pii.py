@@ -1,14 +1,16 @@
 """Personal data rules: the GB 11643 ID-number check and the masks shown to most users."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 _PHONE_SHAPE = re.compile(r"^(\+?86)?1\d{10}$|^0\d{2,3}-?\d{7,8}$")
 
 
@@ -17,12 +19,13 @@ class InvalidIdNumber(ValueError):
 
 
 def id_check_digit(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_CHARS[total % 11]
 
 
 def normalise_id_number(value: str) -> str:
-    return value.strip().upper()
+    """Full-width digits and letters typed by an input method become ASCII (NFKC)."""
+    return unicodedata.normalize("NFKC", value).strip().upper()
 
 
 def validate_id_number(value: str) -> str:
@@ -44,7 +47,7 @@ def birth_date_from_id(number: str) -> dt.date:
 
 
 def validate_phone(value: str) -> str:
-    phone = re.sub(r"[\s]", "", value)
+    phone = re.sub(r"\s", "", unicodedata.normalize("NFKC", value))
     if not _PHONE_SHAPE.match(phone):
         raise ValueError("not a mobile or landline number")
     return phone

@@ -4,6 +4,7 @@ No browser is ever downloaded: without /usr/bin/chromium (``apt-get install chro
 the playwright package, the browser tests are skipped. The page may only talk to 127.0.0.1;
 a failing test leaves a screenshot and the page's HTML in /tmp.
 """
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """A staff member records a theme day with three attendees, entirely through the Chinese UI."""
+
 from __future__ import annotations
 
 import re

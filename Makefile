@@ -7,7 +7,8 @@ FLASK := $(BIN)/flask --app wsgi
 PBADMIN_HOST ?= 127.0.0.1
 PBADMIN_PORT ?= 5000
 export PBADMIN_HOST PBADMIN_PORT
-CATALOGUES := $(wildcard pbadmin/translations/*/LC_MESSAGES/messages.po)
+DEMO_PLUGINS := luqiao xindu jingzhou linqing ningbo
+CATALOGUES := $(wildcard pbadmin/translations/*/LC_MESSAGES/*.po)
 
 .PHONY: install run test test-sqlite test-postgresql translations i18n-extract lint bench clean
 
@@ -26,7 +27,8 @@ translations: $(CATALOGUES:.po=.mo)
 
 run: install
 	$(FLASK) db upgrade
-	@if $(FLASK) pbadmin is-empty; then $(FLASK) pbadmin seed-demo; fi
+	@if $(FLASK) pbadmin is-empty; then \
+		$(FLASK) pbadmin plugins enable $(DEMO_PLUGINS) && $(FLASK) pbadmin seed-demo; fi
 	@echo ""
 	@echo "pbadmin is starting at http://$(PBADMIN_HOST):$(PBADMIN_PORT)/"
 	@$(FLASK) pbadmin ensure-admin

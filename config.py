@@ -4,6 +4,7 @@ Secrets that are not given in the environment (SECRET_KEY, PBADMIN_DATA_KEY) are
 generated once into ``instance/`` with owner-only permissions, so a fresh clone runs
 without set-up and nothing secret is ever committed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -41,19 +42,16 @@ class Config:
     """Everything the app reads from the environment, in one place."""
 
     def __init__(self) -> None:
-        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
-            "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'pbadmin.sqlite'}"
-        )
-        self.SECRET_KEY = os.environ.get("SECRET_KEY") or instance_secret(
-            "secret_key", lambda: secrets.token_hex(32)
-        )
-        self.PBADMIN_DATA_KEY = os.environ.get("PBADMIN_DATA_KEY") or instance_secret(
-            "data_key", _new_fernet_key
-        )
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'pbadmin.sqlite'}")
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or instance_secret("secret_key", lambda: secrets.token_hex(32))
+        self.PBADMIN_DATA_KEY = os.environ.get("PBADMIN_DATA_KEY") or instance_secret("data_key", _new_fernet_key)
         self.PBADMIN_HOST = os.environ.get("PBADMIN_HOST", "127.0.0.1")
         self.PBADMIN_PORT = int(os.environ.get("PBADMIN_PORT", "5000"))
         self.PBADMIN_SCHEDULER = _env_flag("PBADMIN_SCHEDULER", True)
         self.SESSION_COOKIE_SECURE = _env_flag("PBADMIN_SECURE_COOKIES", False)
+        self.PBADMIN_PLUGINS_DIR = os.environ.get("PBADMIN_PLUGINS_DIR", str(BASE_DIR / "plugins"))
+        # Safe mode loads no plugin at all: the way back in when a plugin breaks start-up.
+        self.PBADMIN_SAFE_MODE = _env_flag("PBADMIN_SAFE_MODE", False)
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
 
 
@@ -82,5 +80,6 @@ def load_config() -> dict:
     env = Config()
     settings.update({k: v for k, v in vars(env).items() if k.isupper()})
     return settings
+
 
 MIGRATIONS_DIR = BASE_DIR / "migrations"

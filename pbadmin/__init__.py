@@ -1,4 +1,5 @@
 """pbadmin: party-building administration for hospitals and county medical communities."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -30,6 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(auth_views.bp)
     web.init_app(app)
+
+    from pbadmin.plugins.setup import init_plugins
+
+    init_plugins(app)
 
     from pbadmin.admin import init_admin
 

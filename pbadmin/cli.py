@@ -1,4 +1,5 @@
 """The ``flask --app wsgi pbadmin`` command group."""
+
 from __future__ import annotations
 
 import secrets
@@ -20,8 +21,12 @@ pbadmin_cli = AppGroup("pbadmin", help="pbadmin administration commands.")
 @pbadmin_cli.command("create-user")
 @click.argument("username")
 @click.option("--role", "role_name", required=True, type=click.Choice(sorted(DEFAULT_ROLES)), help="Role to grant.")
-@click.option("--org", "org_codes", multiple=True, help="Organisation code whose subtree the user may touch (repeatable).")
-@click.option("--region", "region_codes", multiple=True, help="Region code (GB/T 2260) for a region administrator (repeatable).")
+@click.option(
+    "--org", "org_codes", multiple=True, help="Organisation code whose subtree the user may touch (repeatable)."
+)
+@click.option(
+    "--region", "region_codes", multiple=True, help="Region code (GB/T 2260) for a region administrator (repeatable)."
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of generating one.")
 @click.option("--full-name", default=None)
 def create_user(username, role_name, org_codes, region_codes, password_stdin, full_name):
@@ -66,39 +71,67 @@ def _resolve(model, column, codes, what):
 
 @pbadmin_cli.command("seed-demo")
 def seed_demo():
-    """Load the demo regions, institutions, organisations and synthetic people (idempotent)."""
-    from pbadmin.demo import load_demo
+    """Load the core catalogue and every enabled plugin's demo data (idempotent)."""
+    from pbadmin.plugins import state
+    from pbadmin.plugins.demo import DemoLoader
+    from pbadmin.plugins.registry import PluginError
 
+    registry = state.registry()
+    failed = False
     with acting_as("seed-demo"):
-        summary = load_demo()
+        ensure_roles()
+        state.apply_core()
         db.session.commit()
-    for line in summary:
-        click.echo(line)
+        enabled = sorted(state.enabled_names())
+        if not enabled:
+            click.echo("no plugin is enabled: enable one with `flask --app wsgi pbadmin plugins enable NAME`")
+        for name in enabled:
+            try:
+                registry.call(name, "load_demo_data", demo=DemoLoader(name))
+                state.apply_definitions(name)  # brands whose organisations the demo just created
+                db.session.commit()
+            except (PluginError, LookupError) as exc:
+                db.session.rollback()
+                click.echo(f"{name}: demo data not loaded: {exc}", err=True)
+                failed = True
+                continue
+            click.echo(f"{name}: demo data loaded")
+    if failed:
+        sys.exit(1)
 
 
 @pbadmin_cli.command("ensure-admin")
 @click.option("--password-env", default="PBADMIN_ADMIN_PASSWORD", show_default=True)
 def ensure_admin(password_env):
-    """Create the demo login ``admin`` when missing; print how to log in."""
+    """Create the demo login ``admin`` when missing and print how to log in.
+
+    Without PBADMIN_ADMIN_PASSWORD the password is generated once and kept, owner-only, in
+    instance/admin_password, so every later `make run` can print the login again.
+    """
     import os
 
+    from config import instance_secret
+
+    wanted = os.environ.get(password_env)
     with acting_as("cli"):
         roles = ensure_roles()
         user = db.session.scalar(select(User).where(User.username == "admin"))
-        password = os.environ.get(password_env)
+        if wanted:
+            password, origin = wanted, f"from {password_env}"
+        else:
+            password = instance_secret("admin_password", lambda: secrets.token_urlsafe(12))
+            origin = "saved in instance/admin_password"
         if user is None:
-            password = password or secrets.token_urlsafe(12)
             user = User(username="admin", full_name="系统管理员", role=roles[SUPERADMIN])
             user.set_password(password)
             db.session.add(user)
-            db.session.commit()
-            click.echo(f"login: admin / {password}")
-        elif password and not user.check_password(password):
+        elif not user.check_password(password):
+            if not wanted:
+                click.echo("login: admin (password changed since; set PBADMIN_ADMIN_PASSWORD to reset it)")
+                return
             user.set_password(password)
-            db.session.commit()
-            click.echo(f"login: admin / {password} (from {password_env})")
-        else:
-            click.echo("login: admin (password as set before; set PBADMIN_ADMIN_PASSWORD to reset it)")
+        db.session.commit()
+    click.echo(f"login: admin / {password} ({origin})")
 
 
 @pbadmin_cli.command("is-empty")
@@ -108,4 +141,10 @@ def is_empty():
 
 
 def register_cli(app: Flask) -> None:
+    from pbadmin.plugins.cli import plugins_cli
+    from pbadmin.plugins.setup import add_plugin_commands
+
+    if "plugins" not in pbadmin_cli.commands:
+        pbadmin_cli.add_command(plugins_cli)
+    add_plugin_commands(app, pbadmin_cli)
     app.cli.add_command(pbadmin_cli)

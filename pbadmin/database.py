@@ -1,4 +1,5 @@
 """Engine-level settings that differ between SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -23,8 +24,8 @@ def init_app(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; a plain postgresql:// URL means it.
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://") :]
     if uri.startswith("sqlite:///"):
         from pathlib import Path
 
-        Path(uri[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(uri[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)

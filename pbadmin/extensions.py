@@ -3,6 +3,7 @@
 They carry no app state at import time, so the factory can be called many times
 (once per test) without leaking configuration between apps.
 """
+
 from __future__ import annotations
 
 from flask_babel import Babel

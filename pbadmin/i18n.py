@@ -1,10 +1,10 @@
 """Locale selection: Chinese (zh_Hans_CN) by default, English when the user asks for it."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
-
 from flask_babel import get_locale
 
 from pbadmin.extensions import babel

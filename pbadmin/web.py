@@ -6,6 +6,7 @@ There is deliberately no global CSRFProtect: its template global makes Flask-Adm
 render a second token ahead of SecureForm's, and the browser's form then fails
 (flask-admin #1861). tests/test_csrf.py checks every POST route refuses a missing token.
 """
+
 from __future__ import annotations
 
 from flask import Flask, redirect, render_template, request, url_for

@@ -3,6 +3,7 @@
 ``PBADMIN_TEST_BACKEND=postgresql`` with ``PBADMIN_TEST_DATABASE_URL`` runs the same suite on a
 database of its own, created for this run and dropped after it.
 """
+
 from __future__ import annotations
 
 import os
@@ -82,6 +83,14 @@ def _empty_all_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
+            # A response a test never read to the end (a streamed export) can leave a
+            # connection idle in its transaction, holding locks TRUNCATE would wait on forever.
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:

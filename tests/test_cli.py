@@ -1,4 +1,5 @@
 """The `flask --app wsgi pbadmin` commands."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -10,8 +11,10 @@ from tests.helpers import login
 
 
 def test_create_user_with_password_from_stdin_and_an_org_scope(app, runner, world):
-    result = runner.invoke(args=["pbadmin", "create-user", "secretary_a", "--role", "staff", "--org", "A",
-                                 "--password-stdin"], input="a long enough secret\n")
+    result = runner.invoke(
+        args=["pbadmin", "create-user", "secretary_a", "--role", "staff", "--org", "A", "--password-stdin"],
+        input="a long enough secret\n",
+    )
     assert result.exit_code == 0, result.output
     assert "created user secretary_a (staff)" in result.output and "a long enough secret" not in result.output
     with app.app_context():
@@ -34,16 +37,28 @@ def test_create_user_refuses_unknown_org_and_missing_scope(app, runner, world):
     assert unknown.exit_code != 0 and "no organisation with code 'NOPE'" in unknown.output
     no_scope = runner.invoke(args=["pbadmin", "create-user", "y", "--role", "viewer"])
     assert no_scope.exit_code != 0 and "--org or --region" in no_scope.output
-    short = runner.invoke(args=["pbadmin", "create-user", "z", "--role", "superadmin", "--password-stdin"],
-                          input="short\n")
+    short = runner.invoke(
+        args=["pbadmin", "create-user", "z", "--role", "superadmin", "--password-stdin"], input="short\n"
+    )
     assert short.exit_code != 0
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User).where(User.username.in_(["x", "y", "z"]))) == 0
 
 
 def test_region_admin_can_be_created_for_a_region(app, runner, world):
-    result = runner.invoke(args=["pbadmin", "create-user", "luqiao_admin", "--role", "region_admin",
-                                 "--region", "331004", "--password-stdin"], input="region admin secret\n")
+    result = runner.invoke(
+        args=[
+            "pbadmin",
+            "create-user",
+            "luqiao_admin",
+            "--role",
+            "region_admin",
+            "--region",
+            "331004",
+            "--password-stdin",
+        ],
+        input="region admin secret\n",
+    )
     assert result.exit_code == 0, result.output
     client = app.test_client()
     login(client, "luqiao_admin", "region admin secret")
@@ -51,11 +66,18 @@ def test_region_admin_can_be_created_for_a_region(app, runner, world):
 
 
 def _counts():
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Region, Institution, PartyOrganization, Member, AuditEntry)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Region, Institution, PartyOrganization, Member, AuditEntry)
+    }
+
+
+SEED_PLUGINS = ["luqiao", "xindu", "jingzhou", "linqing", "ningbo"]
 
 
 def test_seed_demo_loads_the_five_regions_and_twice_changes_nothing(app, runner):
+    enabled = runner.invoke(args=["pbadmin", "plugins", "enable", *SEED_PLUGINS])
+    assert enabled.exit_code == 0, enabled.output
     first = runner.invoke(args=["pbadmin", "seed-demo"])
     assert first.exit_code == 0, first.output
     for region in ("luqiao", "xindu", "jingzhou", "linqing", "ningbo"):
@@ -73,18 +95,32 @@ def test_seed_demo_loads_the_five_regions_and_twice_changes_nothing(app, runner)
 
 
 def test_seed_demo_changes_are_audited_as_the_cli(app, runner):
+    runner.invoke(args=["pbadmin", "plugins", "enable", "linqing"])
+    with app.app_context():
+        before = db.session.scalar(select(func.max(AuditEntry.id)))
     runner.invoke(args=["pbadmin", "seed-demo"])
     with app.app_context():
-        sources = set(db.session.scalars(select(AuditEntry.source).distinct()))
-        actors = set(db.session.scalars(select(AuditEntry.actor).distinct()))
+        new = select(AuditEntry).where(AuditEntry.id > before)
+        sources = {entry.source for entry in db.session.scalars(new)}
+        actors = {entry.actor for entry in db.session.scalars(new)}
     assert sources == {"cli"} and actors == {"seed-demo"}
 
 
-def test_ensure_admin_creates_the_demo_login_once(app, runner, monkeypatch):
+def test_ensure_admin_takes_the_password_from_the_environment(app, runner, monkeypatch):
     monkeypatch.setenv("PBADMIN_ADMIN_PASSWORD", "demo password 123")
     first = runner.invoke(args=["pbadmin", "ensure-admin"])
     assert "login: admin / demo password 123" in first.output
     assert login(app.test_client(), "admin", "demo password 123").status_code == 302
-    monkeypatch.delenv("PBADMIN_ADMIN_PASSWORD")
+
+
+def test_ensure_admin_generates_a_password_once_and_prints_it_again(app, runner, monkeypatch, tmp_path):
+    import config
+
+    monkeypatch.delenv("PBADMIN_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+    first = runner.invoke(args=["pbadmin", "ensure-admin"])
+    password = first.output.split("login: admin / ")[1].split(" ")[0]
+    assert len(password) >= 12 and oct((tmp_path / "admin_password").stat().st_mode & 0o777) == "0o600"
     second = runner.invoke(args=["pbadmin", "ensure-admin"])
-    assert second.exit_code == 0 and "demo password 123" not in second.output
+    assert f"login: admin / {password}" in second.output
+    assert login(app.test_client(), "admin", password).status_code == 302

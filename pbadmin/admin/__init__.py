@@ -1,5 +1,8 @@
 """The Flask-Admin site: a fresh ``Admin`` per app, every core view, grouped by area."""
+
 from __future__ import annotations
+
+from pathlib import Path
 
 from flask import Flask
 from flask_admin import Admin
@@ -46,9 +49,15 @@ def init_admin(app: Flask) -> Admin:
         name=_l("Party-building administration"),
         theme=Bootstrap4Theme(base_template="admin/pb_base.html", swatch="default", fluid=True),
         index_view=HomeView(name=_l("Home"), url="/admin"),
+        translations_path=str(Path(__file__).resolve().parents[1] / "translations"),
     )
     admin.add_view(OrgTreeView(name=_l("Organisation tree"), category=ORGANISATION, endpoint="org_tree"))
     for view_class, model, name, category, endpoint in CORE_VIEWS:
         admin.add_view(view_class(model, name=name, category=category, endpoint=endpoint))
+    from pbadmin.admin.plugins import PluginAdminView
+    from pbadmin.plugins.setup import add_plugin_views
+
+    admin.add_view(PluginAdminView(name=_l("Plugins"), category=SYSTEM, endpoint="plugins"))
+    add_plugin_views(app, admin)
     app.extensions["pbadmin_admin"] = admin
     return admin

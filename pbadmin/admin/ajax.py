@@ -1,7 +1,9 @@
 """Ajax look-ups for foreign keys, limited to what the user may see."""
+
 from __future__ import annotations
 
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_babel import lazy_gettext as _l
 
 from pbadmin.extensions import db
 from pbadmin.security.scoping import current_scope
@@ -33,6 +35,17 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
     def get_query(self):
         return super().get_query().filter(current_scope().clause(self.model))
 
+    def get_list(self, term, offset=0, limit=20):
+        """Search results offer only active choices; ids already on a record still resolve."""
+        if hasattr(self.model, "active"):
+            original = self.get_query
+            self.get_query = lambda: original().filter(self.model.active.is_(True))
+            try:
+                return super().get_list(term, offset, limit)
+            finally:
+                del self.get_query
+        return super().get_list(term, offset, limit)
+
     def get_one(self, pk):
         try:
             key = int(pk)
@@ -44,5 +57,10 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
 def loader_for(name: str, model) -> ScopedAjaxLoader:
     return ScopedAjaxLoader(
-        name, db, model, fields=SEARCH_FIELDS.get(model.__name__, ["id"]), page_size=20, placeholder="…"
+        name,
+        db,
+        model,
+        fields=SEARCH_FIELDS.get(model.__name__, ["id"]),
+        page_size=20,
+        placeholder=_l("Type to search…"),
     )

@@ -5,11 +5,12 @@ Every admin view (plugin views too) subclasses it. Scoping is applied in ``get_q
 places), in every ajax look-up, and once more after the form is applied: the saved
 record and everything it points to must lie inside the user's scope, or nothing is kept.
 """
+
 from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, flash, has_request_context, redirect, request, send_file, url_for
+from flask import abort, flash, has_request_context, redirect, request, send_file, url_for
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
@@ -22,6 +23,7 @@ from openpyxl import Workbook
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import RelationshipDirection
+from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from pbadmin.admin.ajax import loader_for
@@ -99,6 +101,12 @@ class PbModelView(ModelView):
             self.form_choices or {}
         )
 
+        # Flask-Admin has no converter for EncryptedText: PII columns are plain text inputs
+        overrides = dict(self.form_overrides or {})
+        for column in getattr(model, "PII_COLUMNS", {}):
+            overrides.setdefault(column, StringField)
+        self.form_overrides = overrides
+
         formatters = dict(self.column_formatters or {})
         for column, kind in getattr(model, "PII_COLUMNS", {}).items():
             formatters[column] = _pii_formatter(PII_MASKS[kind])
@@ -163,8 +171,27 @@ class PbModelView(ModelView):
                     raise ValidationError(f"{self.column_labels.get(rel.key, rel.key)}: {_(OUT_OF_SCOPE)}")
 
     def on_model_change(self, form, model, is_created) -> None:
+        self._refuse_newly_chosen_inactive(model, is_created)
         db.session.flush()
         self._assert_in_scope(model)
+
+    def _refuse_newly_chosen_inactive(self, model, is_created: bool) -> None:
+        """A disabled plugin's types and brands stay on old records but cannot be chosen anew."""
+        state = db.inspect(model)
+        for rel in state.mapper.relationships:
+            if rel.direction is not RelationshipDirection.MANYTOONE:
+                continue
+            target = getattr(model, rel.key)
+            if target is None or getattr(target, "active", True):
+                continue
+            if is_created or state.attrs[rel.key].history.has_changes():
+                raise ValidationError(
+                    _(
+                        "%(field)s: %(value)s is disabled and cannot be used for new records.",
+                        field=self.column_labels.get(rel.key, rel.key),
+                        value=target,
+                    )
+                )
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, IntegrityError):
@@ -213,8 +240,13 @@ class PbModelView(ModelView):
         view_args = self._get_list_extra_args()
         sort = self._get_column_by_idx(view_args.sort)
         count, query = self.get_list(
-            0, sort[0] if sort else None, view_args.sort_desc, view_args.search, view_args.filters,
-            execute=False, page_size=0,
+            0,
+            sort[0] if sort else None,
+            view_args.sort_desc,
+            view_args.search,
+            view_args.filters,
+            execute=False,
+            page_size=0,
         )
         return count, query.yield_per(500)
 

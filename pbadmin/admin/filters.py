@@ -1,4 +1,5 @@
 """List filters that know the organisation tree."""
+
 from __future__ import annotations
 
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, IntEqualFilter

@@ -1,4 +1,5 @@
 """The admin home page: the user's scope at a glance (issue 5 grows it into a dashboard)."""
+
 from __future__ import annotations
 
 from flask import redirect, request, url_for

@@ -1,4 +1,5 @@
 """Column and field labels shared by every admin view (translated; Chinese by default)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -1,4 +1,5 @@
 """The organisation tree page: the user's visible part of the tree, in one query."""
+
 from __future__ import annotations
 
 from flask_admin import BaseView, expose
@@ -19,10 +20,16 @@ class OrgTreeView(BaseView):
     @expose("/")
     def index(self):
         scope = current_scope()
-        # scope.clause is one closure-table look-up; the parent as seen from inside the scope: a node whose parent is invisible is a root here
+        # scope.clause is one closure-table look-up. Parents are taken as seen from inside
+        # the scope: a node whose parent the user cannot see is a root on this page.
         rows = db.session.execute(
-            select(PartyOrganization.id, PartyOrganization.parent_id, PartyOrganization.name,
-                   PartyOrganization.kind, PartyOrganization.code)
+            select(
+                PartyOrganization.id,
+                PartyOrganization.parent_id,
+                PartyOrganization.name,
+                PartyOrganization.kind,
+                PartyOrganization.code,
+            )
             .where(scope.clause(PartyOrganization))
             .order_by(PartyOrganization.code)
         ).all()

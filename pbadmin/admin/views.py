@@ -1,4 +1,5 @@
 """One admin view per core record. Behaviour lives in PbModelView; these declare columns."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,7 +16,7 @@ from wtforms import MultipleFileField, PasswordField, SelectMultipleField
 from wtforms.validators import Length, Optional, ValidationError
 
 from pbadmin.admin.ajax import loader_for
-from pbadmin.admin.base import PbModelView, user_can
+from pbadmin.admin.base import PbModelView
 from pbadmin.admin.filters import activity_type_filter
 from pbadmin.extensions import db
 from pbadmin.models import (
@@ -24,14 +25,12 @@ from pbadmin.models import (
     Attendance,
     CommitteeSeat,
     Member,
-    PartyOrganization,
-    Role,
 )
 from pbadmin.models import choices as c
 from pbadmin.models.org import REPORT_CODE_PATTERN
 from pbadmin.security import roles
-from pbadmin.security.scoping import current_scope
 from pbadmin.security.pii import InvalidIdNumber, validate_id_number, validate_phone
+from pbadmin.security.scoping import current_scope
 
 
 class RegionView(PbModelView):
@@ -58,6 +57,7 @@ class MedicalCommunityView(PbModelView):
     edit_permission = roles.MANAGE_REFERENCE
     choices = {"kind": c.COMMUNITY_KINDS}
     column_list = ["name", "kind", "lead_institution", "region", "founded_on"]
+    column_labels = {"members": _l("Member institutions")}
     column_searchable_list = ["name"]
     column_filters = ["kind", "founded_on"]
     column_default_sort = "name"
@@ -82,8 +82,16 @@ class PartyOrganizationView(PbModelView):
     column_searchable_list = ["name", "code", "report_code"]
     column_default_sort = "code"
     form_columns = [
-        "code", "name", "kind", "parent", "region", "institution", "department",
-        "founded_on", "dissolved_on", "report_code",
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "region",
+        "institution",
+        "department",
+        "founded_on",
+        "dissolved_on",
+        "report_code",
     ]
     form_args = {
         "report_code": {"validators": [Optional(), Length(max=64)]},
@@ -121,17 +129,37 @@ def _check_phone(form, field):
 class MemberView(PbModelView):
     choices = {"gender": c.GENDERS, "status": c.MEMBER_STATUSES, "education": c.EDUCATION_LEVELS}
     column_list = [
-        "name", "gender", "organisation", "department", "status", "admitted_on",
-        "id_number", "phone", "is_double_leader",
+        "name",
+        "gender",
+        "organisation",
+        "department",
+        "status",
+        "admitted_on",
+        "id_number",
+        "phone",
+        "is_double_leader",
     ]
+    column_labels = {"name": _l("Full name")}
     column_details_exclude_list = ["id_number_index"]
     column_export_exclude_list = ["id_number_index"]
     column_searchable_list = ["name", "department"]
     column_default_sort = "name"
     form_columns = [
-        "name", "gender", "birth_date", "ethnicity", "education", "id_number", "phone",
-        "organisation", "institution", "department", "status", "admitted_on", "full_member_on",
-        "is_double_leader", "is_model_post",
+        "name",
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "education",
+        "id_number",
+        "phone",
+        "organisation",
+        "institution",
+        "department",
+        "status",
+        "admitted_on",
+        "full_member_on",
+        "is_double_leader",
+        "is_model_post",
     ]
     form_args = {
         "id_number": {"validators": [Optional(), _check_id_number]},
@@ -168,13 +196,34 @@ class ActivityView(PbModelView):
     column_searchable_list = ["title", "place"]
     column_default_sort = ("starts_at", True)
     form_columns = [
-        "title", "activity_type", "organisation", "brand", "venue", "starts_at", "ends_at",
-        "place", "content", "people_served", "volunteer_hours", "new_attachments",
+        "title",
+        "activity_type",
+        "organisation",
+        "brand",
+        "venue",
+        "starts_at",
+        "ends_at",
+        "place",
+        "content",
+        "people_served",
+        "volunteer_hours",
+        "new_attachments",
     ]
     form_extra_fields = {"new_attachments": MultipleFileField(_l("Add attachments"))}
     column_details_list = [
-        "title", "activity_type", "organisation", "brand", "venue", "starts_at", "ends_at", "place",
-        "content", "people_served", "volunteer_hours", "attendance", "attachments",
+        "title",
+        "activity_type",
+        "organisation",
+        "brand",
+        "venue",
+        "starts_at",
+        "ends_at",
+        "place",
+        "content",
+        "people_served",
+        "volunteer_hours",
+        "attendance",
+        "attachments",
     ]
     inline_models = [AttendanceInline()]
     details_template = "pbadmin/activity_details.html"
@@ -215,7 +264,9 @@ class ActivityView(PbModelView):
         )
         if item is None:
             abort(404)
-        return send_file(io.BytesIO(item.data), mimetype=item.content_type, as_attachment=True, download_name=item.filename)
+        return send_file(
+            io.BytesIO(item.data), mimetype=item.content_type, as_attachment=True, download_name=item.filename
+        )
 
 
 def _attendance_list(view, context, model, name):
@@ -244,6 +295,7 @@ class VenueView(PbModelView):
 
 class VolunteerTeamView(PbModelView):
     column_list = ["name", "organisation", "brand", "headcount", "founded_on"]
+    column_labels = {"members": _l("Party members in the team"), "headcount": _l("Volunteers (all)")}
     column_searchable_list = ["name"]
     column_default_sort = "name"
     form_columns = ["name", "organisation", "brand", "headcount", "founded_on", "members"]
@@ -284,7 +336,17 @@ class RectificationView(PbModelView):
     column_list = ["problem", "organisation", "source", "responsible", "deadline", "status", "closed_on"]
     column_searchable_list = ["problem"]
     column_default_sort = "deadline"
-    form_columns = ["organisation", "problem", "source", "responsible", "found_on", "deadline", "status", "closed_on", "measures"]
+    form_columns = [
+        "organisation",
+        "problem",
+        "source",
+        "responsible",
+        "found_on",
+        "deadline",
+        "status",
+        "closed_on",
+        "measures",
+    ]
 
     column_filters = ["status", "source", "deadline"]
 
@@ -341,7 +403,6 @@ class RoleView(PbModelView):
     form_args = {"permissions": {"choices": [(p, p) for p in roles.ALL_PERMISSIONS]}}
 
 
-
 class AuditEntryView(PbModelView):
     view_permission = roles.VIEW_AUDIT
     can_create = False
@@ -356,11 +417,9 @@ class AuditEntryView(PbModelView):
 
 
 def _changes_table(changes: dict):
-    from markupsafe import Markup, escape
+    from markupsafe import Markup
 
-    rows = "".join(
-        f"<tr><th>{escape(field)}</th><td>{escape(before)}</td><td>{escape(after)}</td></tr>"
-        for field, (before, after) in (changes or {}).items()
-    )
-    head = f"<tr><th></th><th>{escape(_('Before'))}</th><th>{escape(_('After'))}</th></tr>"
-    return Markup(f'<table class="table table-sm">{head}{rows}</table>')
+    row = Markup("<tr><th>{}</th><td>{}</td><td>{}</td></tr>")
+    rows = Markup("").join(row.format(field, before, after) for field, (before, after) in (changes or {}).items())
+    head = row.format("", _("Before"), _("After"))
+    return Markup('<table class="table table-sm">{}{}</table>').format(head, rows)

@@ -1,4 +1,5 @@
 """Login throttling kept in the database, so it holds across processes and hosts."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """The login page, logout (POST with CSRF) and the language switch."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

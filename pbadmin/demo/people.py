@@ -1,4 +1,5 @@
 """Synthetic people for demo data: invented names, valid-looking ID numbers, never real persons."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +7,15 @@ import random
 
 from pbadmin.security.pii import id_check_digit
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国文斌宇浩凯健俊帆晨阳雪琳慧颖婷倩欣怡佳悦嘉豪博思远志宏海燕丹蕾"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国文斌宇浩凯健俊帆"
+    "晨阳雪琳慧颖婷倩欣怡佳悦嘉豪博思远志宏海燕丹蕾"
+)
 ETHNICITIES = ("汉族",) * 18 + ("回族", "满族")
 EDUCATION = ("postgraduate", "bachelor", "bachelor", "bachelor", "college", "secondary")
 

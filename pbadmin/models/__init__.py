@@ -1,4 +1,5 @@
 """Every table of pbadmin. Importing this package registers them all on ``db.metadata``."""
+
 from pbadmin.models.activities import (  # noqa: F401
     Activity,
     ActivityAttachment,
@@ -16,3 +17,4 @@ from pbadmin.models.geo import Institution, MedicalCommunity, Region, medical_co
 from pbadmin.models.governance import Donation, Honor, Rectification  # noqa: F401
 from pbadmin.models.org import CommitteeSeat, PartyOrganization, org_tree  # noqa: F401
 from pbadmin.models.people import Member  # noqa: F401
+from pbadmin.models.plugins import DataElement, PluginState  # noqa: F401

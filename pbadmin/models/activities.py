@@ -1,4 +1,5 @@
 """Activities and what hangs off them: types, attendance, attachments, brands, venues, teams."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from pbadmin.extensions import db
 from pbadmin.models.base import OrgScoped, Scoped, Timestamped
-from pbadmin.models.choices import ACTIVITY_CATEGORIES, ATTENDANCE_STATUSES, SHYK_KINDS, VENUE_KINDS
+from pbadmin.models.choices import ACTIVITY_CATEGORIES, ATTENDANCE_STATUSES, VENUE_KINDS
 
 
 class ActivityType(Scoped, Timestamped, db.Model):
@@ -45,6 +46,8 @@ class ActivityType(Scoped, Timestamped, db.Model):
     #: extra figures this type records, e.g. [{"key": "donations", "label": "捐赠次数"}]
     extra_figures: Mapped[list | None] = mapped_column(JSON)
     plugin: Mapped[str | None] = mapped_column(String(40), index=True)
+    #: the data element an activity of this type counts towards (e.g. PB_SHYK_GENERAL)
+    counts_towards: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
 """The audit log: who changed which record, when, and each field before and after."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Users, roles, their organisation/region grants, and login attempts (for throttling)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -88,7 +89,10 @@ class LoginAttempt(db.Model):
     """One login attempt; recent failures per username and per address throttle logins."""
 
     __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_username_at", "username", "at"), Index("ix_login_attempt_ip_at", "ip", "at"))
+    __table_args__ = (
+        Index("ix_login_attempt_username_at", "username", "at"),
+        Index("ix_login_attempt_ip_at", "ip", "at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(45))

@@ -1,4 +1,5 @@
 """Mixins every record shares: timestamps and the organisation scoping hook."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Timestamped:

@@ -3,6 +3,7 @@
 Codes are stable English words (what the database and the provincial reports see);
 labels are msgids translated by Flask-Babel (Chinese by default).
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -97,9 +98,7 @@ SHYK_KINDS = Choices(
     ("lecture", _l("Party lecture")),
 )
 
-ATTENDANCE_STATUSES = Choices(
-    ("present", _l("Present")), ("leave", _l("On leave")), ("absent", _l("Absent"))
-)
+ATTENDANCE_STATUSES = Choices(("present", _l("Present")), ("leave", _l("On leave")), ("absent", _l("Absent")))
 
 VENUE_KINDS = Choices(
     ("activity_room", _l("Member activity room")),
@@ -108,9 +107,7 @@ VENUE_KINDS = Choices(
     ("other", _l("Other")),
 )
 
-PAIRING_STATUSES = Choices(
-    ("active", _l("In progress")), ("completed", _l("Completed")), ("ended", _l("Ended"))
-)
+PAIRING_STATUSES = Choices(("active", _l("In progress")), ("completed", _l("Completed")), ("ended", _l("Ended")))
 
 ALLIANCE_SCOPES = Choices(
     ("expert_workstation", _l("Expert workstation moved to the grassroots")),
@@ -126,9 +123,7 @@ RECTIFICATION_SOURCES = Choices(
     ("self_check", _l("Self-inspection")),
 )
 
-RECTIFICATION_STATUSES = Choices(
-    ("open", _l("Open")), ("in_progress", _l("In progress")), ("closed", _l("Closed"))
-)
+RECTIFICATION_STATUSES = Choices(("open", _l("Open")), ("in_progress", _l("In progress")), ("closed", _l("Closed")))
 
 HONOR_LEVELS = Choices(
     ("national", _l("National")),

@@ -1,4 +1,5 @@
 """The party organisation tree and its committees."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Party members (党员). ID numbers and phones are encrypted at rest."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -6,6 +6,7 @@ its parent's ancestor rows; moving a node re-links its whole subtree in two set-
 statements. The ORM keeps it current through mapper events, so the admin, the CLI and
 imports all maintain it the same way.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import (
@@ -58,9 +59,7 @@ class ClosureTree:
 
     def is_within(self, connection: Connection, node_id: int, ancestor_id: int) -> bool:
         query = select(
-            exists().where(
-                and_(self.table.c.ancestor_id == ancestor_id, self.table.c.descendant_id == node_id)
-            )
+            exists().where(and_(self.table.c.ancestor_id == ancestor_id, self.table.c.descendant_id == node_id))
         )
         return bool(connection.execute(query).scalar())
 
@@ -82,9 +81,7 @@ class ClosureTree:
             raise TreeCycleError(node_id)
         subtree = select(c.descendant_id).where(c.ancestor_id == node_id)
         old_ancestors = select(c.ancestor_id).where(c.descendant_id == node_id, c.ancestor_id != node_id)
-        connection.execute(
-            delete(self.table).where(c.descendant_id.in_(subtree), c.ancestor_id.in_(old_ancestors))
-        )
+        connection.execute(delete(self.table).where(c.descendant_id.in_(subtree), c.ancestor_id.in_(old_ancestors)))
         if new_parent_id is None:
             return
         above = self.table.alias("above")

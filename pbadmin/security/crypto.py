@@ -4,6 +4,7 @@ Encrypted values are randomised, so equality look-ups (uniqueness of ID numbers,
 re-import by ID number) go through a keyed blind index instead: HMAC-SHA256 of the
 normalised value under a key derived from the data key.
 """
+
 from __future__ import annotations
 
 import base64

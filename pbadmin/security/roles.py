@@ -4,6 +4,7 @@ Roles live in the database so a superadmin can grant or withdraw a permission (f
 example ``view_pii``) without a release; ``ensure_roles`` creates missing ones and
 never overwrites permissions an administrator has changed.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -25,8 +26,17 @@ MANAGE_PLUGINS = "manage_plugins"
 APPROVE_REPORTS = "approve_reports"
 
 ALL_PERMISSIONS = (
-    VIEW, EDIT, EXPORT, VIEW_PII, MANAGE_SYSTEM, MANAGE_REFERENCE, MANAGE_ORGANISATIONS,
-    MANAGE_USERS, VIEW_AUDIT, MANAGE_PLUGINS, APPROVE_REPORTS,
+    VIEW,
+    EDIT,
+    EXPORT,
+    VIEW_PII,
+    MANAGE_SYSTEM,
+    MANAGE_REFERENCE,
+    MANAGE_ORGANISATIONS,
+    MANAGE_USERS,
+    VIEW_AUDIT,
+    MANAGE_PLUGINS,
+    APPROVE_REPORTS,
 )
 
 SUPERADMIN = "superadmin"
@@ -39,8 +49,16 @@ DEFAULT_ROLES: dict[str, tuple[object, tuple[str, ...]]] = {
     REGION_ADMIN: (
         _l("Region administrator"),
         (
-            VIEW, EDIT, EXPORT, VIEW_PII, MANAGE_REFERENCE, MANAGE_ORGANISATIONS,
-            MANAGE_USERS, VIEW_AUDIT, MANAGE_PLUGINS, APPROVE_REPORTS,
+            VIEW,
+            EDIT,
+            EXPORT,
+            VIEW_PII,
+            MANAGE_REFERENCE,
+            MANAGE_ORGANISATIONS,
+            MANAGE_USERS,
+            VIEW_AUDIT,
+            MANAGE_PLUGINS,
+            APPROVE_REPORTS,
         ),
     ),
     STAFF: (_l("Party affairs staff"), (VIEW, EDIT, EXPORT)),

@@ -5,6 +5,7 @@ visible organisation id (closure-table look-ups, never recursion in Python), and
 ``clause(Model)`` asks the model's own ``scope_clause`` how it hangs off those ids.
 Every admin list, count, detail, form, export, ajax look-up and action goes through it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -63,7 +64,11 @@ class Scope:
             return True
         if org_id is None:
             return False
-        return bool(db.session.execute(select(exists().where(PartyOrganization.id == org_id, PartyOrganization.id.in_(self.org_ids)))).scalar())
+        return bool(
+            db.session.execute(
+                select(exists().where(PartyOrganization.id == org_id, PartyOrganization.id.in_(self.org_ids)))
+            ).scalar()
+        )
 
 
 UNRESTRICTED = Scope(unrestricted=True)

@@ -1,0 +1,174 @@
+"""Plugin administration: every discovered plugin, enable/disable, settings, test connection.
+
+Superadmins manage every plugin; a region administrator manages the plugins of regions
+inside their own. Secrets are write-only: the form never shows them back.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import Optional
+
+from pbadmin.audit import acting_as
+from pbadmin.extensions import db
+from pbadmin.models import Region, region_tree
+from pbadmin.plugins import state
+from pbadmin.plugins.connection import check_connection
+from pbadmin.plugins.registry import PluginError
+from pbadmin.plugins.settings import SettingsError
+from pbadmin.security import roles
+
+
+class ActionForm(FlaskForm):
+    """Enable, disable and test-connection buttons: a POST with a CSRF token, nothing else."""
+
+
+def may_manage(plugin_region_code: str | None) -> bool:
+    if not (current_user.is_authenticated and current_user.can(roles.MANAGE_PLUGINS)):
+        return False
+    if current_user.role_name == roles.SUPERADMIN:
+        return True
+    if not plugin_region_code:
+        return False
+    granted = [region.id for region in current_user.regions]
+    query = select(Region.id).where(Region.code == plugin_region_code, Region.id.in_(region_tree.subtree_ids(granted)))
+    return db.session.scalar(query) is not None
+
+
+def settings_form(specs, values: dict, formdata=None):
+    class SettingsForm(FlaskForm):
+        pass
+
+    for spec in specs:
+        label = f"{spec.key}{' *' if spec.required else ''}"
+        description = spec.description
+        if spec.secret:
+            stored = bool(values.get(spec.key))
+            hint = _("Stored; leave blank to keep it.") if stored else _("Not set.")
+            field = PasswordField(label, validators=[Optional()], description=f"{description} · {hint}")
+        elif spec.type == "bool":
+            field = BooleanField(label, description=description, default=bool(values.get(spec.key, spec.default)))
+        else:
+            field = StringField(
+                label, validators=[Optional()], description=description, default=values.get(spec.key, spec.default)
+            )
+        setattr(SettingsForm, spec.key, field)
+    return SettingsForm(formdata=formdata)
+
+
+class PluginAdminView(BaseView):
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and current_user.can(roles.MANAGE_PLUGINS)
+
+    def _record_or_404(self, name: str):
+        try:
+            record = state.registry().get(name)
+        except PluginError:
+            abort(404)
+        if name == state.CORE:
+            abort(404)
+        if not may_manage(record.info.region_code if record.info else None):
+            abort(403)
+        return record
+
+    @expose("/")
+    def index(self):
+        registry = state.registry()
+        enabled = state.enabled_names()
+        rows = []
+        for name, record in sorted(registry.records.items()):
+            if name == state.CORE:
+                continue
+            region_code = record.info.region_code if record.info else None
+            if current_user.role_name != roles.SUPERADMIN and not may_manage(region_code):
+                continue
+            rows.append(
+                {
+                    "name": name,
+                    "record": record,
+                    "enabled": name in enabled,
+                    "state": state.state_of(name) if name in enabled else None,
+                    "missing": state.missing_settings(name) if record.healthy else [],
+                }
+            )
+        db.session.rollback()  # state_of may have created unsaved rows: listing changes nothing
+        return self.render("pbadmin/plugins.html", rows=rows, action_form=ActionForm())
+
+    @expose("/<plugin>/enable", methods=["POST"])
+    def enable(self, plugin: str):
+        name = plugin
+        self._record_or_404(name)
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        try:
+            with acting_as(current_user.username, source="web", user_id=current_user.id):
+                state.apply_core()
+                notes = state.enable(name)
+            db.session.commit()
+            flash(_("Plugin %(name)s enabled.", name=name), "success")
+            for note in notes:
+                flash(note, "info")
+        except PluginError as exc:
+            db.session.rollback()
+            flash(_("Plugin %(name)s could not be enabled: %(error)s", name=name, error=str(exc)), "error")
+        return redirect(url_for(".index"))
+
+    @expose("/<plugin>/disable", methods=["POST"])
+    def disable(self, plugin: str):
+        name = plugin
+        self._record_or_404(name)
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        state.disable(name)
+        db.session.commit()
+        flash(_("Plugin %(name)s disabled; its existing records are kept.", name=name), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/<plugin>/settings", methods=["GET", "POST"])
+    def settings(self, plugin: str):
+        name = plugin
+        record = self._record_or_404(name)
+        specs = state.schema(name)
+        values = state.settings_of(name)
+        form = settings_form(specs, values, formdata=request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            changes = {}
+            for spec in specs:
+                field = form[spec.key]
+                if spec.secret and not field.data:
+                    continue  # blank secret: keep what is stored
+                changes[spec.key] = field.data if spec.type != "bool" else bool(field.data)
+            try:
+                changed = state.configure(name, changes)
+                db.session.commit()
+            except SettingsError as exc:
+                db.session.rollback()
+                for key, why in exc.problems.items():
+                    form[key].errors = [*form[key].errors, why] if key in form else []
+                    flash(f"{key}: {why}", "error")
+            else:
+                flash(_("Settings saved: %(keys)s", keys=", ".join(changed) or _("no change")), "success")
+                return redirect(url_for(".settings", plugin=name))
+        return self.render(
+            "pbadmin/plugin_settings.html",
+            record=record,
+            form=form,
+            action_form=ActionForm(),
+            missing=state.missing_settings(name),
+        )
+
+    @expose("/<plugin>/test", methods=["POST"])
+    def test_connection(self, plugin: str):
+        name = plugin
+        record = self._record_or_404(name)
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        ok, message = check_connection(record.profile, state.settings_of(name))
+        flash(message, "success" if ok else "error")
+        return redirect(url_for(".settings", plugin=name))

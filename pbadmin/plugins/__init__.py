@@ -1,0 +1,1 @@
+"""The plugin system: discovery, per-plugin hook calls, state, definitions and settings."""

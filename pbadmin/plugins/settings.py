@@ -1,0 +1,123 @@
+"""Plugin settings: the schema (gateway credentials per profile plus the plugin's own), validation,
+and storage with secrets encrypted at rest and never shown or logged."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from apscheduler.triggers.cron import CronTrigger
+
+from pbadmin.plugins.specs import SettingSpec
+
+PROFILE_SETTINGS: dict[str, tuple[SettingSpec, ...]] = {
+    "zhejiang": (SettingSpec("token", "str", required=True, secret=True, description="省平台签发的 Bearer 令牌"),),
+    "sichuan": (
+        SettingSpec("app_id", "str", required=True, description="省平台分配的 AppId"),
+        SettingSpec("app_secret", "str", required=True, secret=True, description="请求签名密钥"),
+    ),
+    "hubei": (
+        SettingSpec("username", "str", required=True, description="HTTP Basic 用户名"),
+        SettingSpec("password", "str", required=True, secret=True, description="HTTP Basic 密码"),
+    ),
+    "shandong": (
+        SettingSpec("client_id", "str", required=True, description="OAuth2 client_id"),
+        SettingSpec("client_secret", "str", required=True, secret=True, description="OAuth2 client_secret"),
+    ),
+}
+BASE_URL = SettingSpec("base_url", "url", required=True, description="省级上报网关地址，如 https://gateway.example.cn")
+TRUE_WORDS = {"1", "true", "yes", "on", "是", "开"}
+FALSE_WORDS = {"0", "false", "no", "off", "否", "关"}
+
+
+class SettingsError(ValueError):
+    """Carries one message per bad key, for the form or the CLI to show."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{key}: {why}" for key, why in problems.items()))
+        self.problems = problems
+
+
+def schema_for(profile: str | None, own: list[SettingSpec]) -> list[SettingSpec]:
+    specs = [BASE_URL, *PROFILE_SETTINGS.get(profile or "", ())]
+    known = {spec.key for spec in specs}
+    return specs + [spec for spec in own if spec.key not in known]
+
+
+def parse_value(spec: SettingSpec, raw):
+    """Turn what a form or the command line gave into the typed value, or raise ValueError."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None
+    text = raw.strip() if isinstance(raw, str) else raw
+    if spec.type == "url":
+        parts = urlsplit(str(text))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("不是有效的 http(s) 地址 / not an http(s) URL")
+        return str(text).rstrip("/")
+    if spec.type == "cron":
+        try:
+            CronTrigger.from_crontab(str(text))
+        except ValueError as exc:
+            raise ValueError(f"不是有效的 cron 表达式 / not a valid cron expression ({exc})") from exc
+        return str(text)
+    if spec.type == "int":
+        try:
+            return int(text)
+        except (TypeError, ValueError) as exc:
+            raise ValueError("应为整数 / must be a whole number") from exc
+    if spec.type == "bool":
+        if isinstance(text, bool):
+            return text
+        word = str(text).lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError("应为 是/否 (true/false)")
+    return str(text)
+
+
+def validate(schema: list[SettingSpec], current: dict, changes: dict) -> dict:
+    """The full settings after applying ``changes`` over ``current``; every problem at once."""
+    by_key = {spec.key: spec for spec in schema}
+    problems: dict[str, str] = {}
+    result = dict(current)
+    for key, raw in changes.items():
+        spec = by_key.get(key)
+        if spec is None:
+            problems[key] = f"未知的设置项 / unknown setting (known: {', '.join(by_key)})"
+            continue
+        try:
+            value = parse_value(spec, raw)
+        except ValueError as exc:
+            problems[key] = str(exc)
+            continue
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = value
+    for spec in schema:
+        if spec.key not in result and spec.default is not None:
+            result[spec.key] = spec.default
+    if problems:
+        raise SettingsError(problems)
+    return result
+
+
+def missing_required(schema: list[SettingSpec], values: dict) -> list[str]:
+    return [spec.key for spec in schema if spec.required and values.get(spec.key) in (None, "")]
+
+
+def split_secrets(schema: list[SettingSpec], values: dict) -> tuple[dict, str | None]:
+    """Plain settings for the JSON column, and the secrets as one JSON text for the encrypted column."""
+    secret_keys = {spec.key for spec in schema if spec.secret}
+    plain = {k: v for k, v in values.items() if k not in secret_keys}
+    secret = {k: v for k, v in values.items() if k in secret_keys}
+    return plain, (json.dumps(secret, sort_keys=True) if secret else None)
+
+
+def join_secrets(plain: dict | None, secret_text: str | None) -> dict:
+    values = dict(plain or {})
+    if secret_text:
+        values.update(json.loads(secret_text))
+    return values

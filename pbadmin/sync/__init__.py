@@ -1,0 +1,1 @@
+"""Upward sync to the provincial reporting gateways (provincial-api.md)."""

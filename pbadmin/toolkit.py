@@ -15,6 +15,7 @@ from pbadmin.plugins.specs import (
     ScheduleSpec,
     SettingSpec,
 )
+from pbadmin.plugins.standard import standard_schedules, standard_settings
 
 hookimpl = pluggy.HookimplMarker("pbadmin")
 
@@ -29,4 +30,6 @@ __all__ = [
     "ScheduleSpec",
     "SettingSpec",
     "hookimpl",
+    "standard_schedules",
+    "standard_settings",
 ]

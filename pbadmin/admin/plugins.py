@@ -146,12 +146,16 @@ class PluginAdminView(BaseView):
                 changes[spec.key] = field.data if spec.type != "bool" else bool(field.data)
             try:
                 changed = state.configure(name, changes)
+                missing = state.missing_settings(name)
+                if missing:
+                    raise SettingsError({key: _("This setting is required.") for key in missing})
                 db.session.commit()
             except SettingsError as exc:
                 db.session.rollback()
                 for key, why in exc.problems.items():
-                    form[key].errors = [*form[key].errors, why] if key in form else []
-                    flash(f"{key}: {why}", "error")
+                    if key in form:
+                        form[key].errors = [*form[key].errors, why]
+                flash(_("Nothing was saved: %(problems)s", problems=str(exc)), "error")
             else:
                 flash(_("Settings saved: %(keys)s", keys=", ".join(changed) or _("no change")), "success")
                 return redirect(url_for(".settings", plugin=name))

@@ -8,6 +8,14 @@ from sqlalchemy import DateTime, ForeignKey, Integer, func, true
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 
+def assign_changed(row, values: dict) -> None:
+    """Set only the attributes whose value differs, so re-applying the same data issues no UPDATE
+    (and writes no audit entry)."""
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 

@@ -20,6 +20,7 @@ from pbadmin.models import (
     Alliance,
     Attendance,
     Brand,
+    CommitteeSeat,
     Donation,
     Honor,
     Institution,
@@ -33,6 +34,7 @@ from pbadmin.models import (
     Venue,
     VolunteerTeam,
 )
+from pbadmin.models.base import assign_changed
 from pbadmin.security.crypto import blind_index
 
 
@@ -44,9 +46,7 @@ def upsert(model, key: dict, values: dict):
         db.session.add(row)
         db.session.flush()
         return row
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    assign_changed(row, values)
     return row
 
 
@@ -62,11 +62,24 @@ class DemoLoader:
         region_row = self._region(region)
         return upsert(Institution, {"region_id": region_row.id, "name": name}, {"kind": kind})
 
-    def community(self, name: str, kind: str, region: str, lead: str, members: list[str] = ()) -> MedicalCommunity:
+    def community(
+        self,
+        name: str,
+        kind: str,
+        region: str,
+        lead: str,
+        members: list[str] = (),
+        founded_on: dt.date | None = None,
+    ) -> MedicalCommunity:
         row = upsert(
             MedicalCommunity,
             {"name": name},
-            {"kind": kind, "region": self._region(region), "lead_institution": self._institution(lead)},
+            {
+                "kind": kind,
+                "region": self._region(region),
+                "lead_institution": self._institution(lead),
+                "founded_on": founded_on,
+            },
         )
         wanted = [self._institution(member) for member in members]
         if set(row.members) != set(wanted):
@@ -110,9 +123,14 @@ class DemoLoader:
         probationary: int = 0,
         joined_on: dt.date | None = None,
         start: int = 0,
+        admitted_before: dt.date | None = None,
     ) -> list[Member]:
         """``count`` synthetic members of the organisation; the last ``probationary`` of them are
-        probationary; ``joined_on`` sets their admission date (new members of a period)."""
+        probationary; ``joined_on`` sets their admission date (new members of a period).
+
+        ``admitted_before``: members who should count as long-standing. A synthetic admission date
+        later than it (or missing) is replaced by birth date + 23 years 6 days, full membership a
+        year after; worked out before the upsert so a reload changes nothing."""
         org = self.org(org_code)
         rows = []
         for index in range(start, start + count):
@@ -127,6 +145,11 @@ class DemoLoader:
             )
             if joined_on is not None:
                 values["admitted_on"] = joined_on
+            if admitted_before is not None and (
+                values["admitted_on"] is None or values["admitted_on"] > admitted_before
+            ):
+                values["admitted_on"] = values["birth_date"] + dt.timedelta(days=23 * 365 + 6)
+                values["full_member_on"] = values["admitted_on"] + dt.timedelta(days=365)
             if is_probationary:
                 values["full_member_on"] = None
             elif (
@@ -135,6 +158,22 @@ class DemoLoader:
                 values["full_member_on"] = values["admitted_on"] + dt.timedelta(days=365)
             rows.append(upsert(Member, {"id_number_index": blind_index(person["id_number"])}, values))
         return rows
+
+    def seat(self, org_code: str, member: Member, role: str) -> CommitteeSeat:
+        """Seat ``member`` on the organisation's committee (secretary, deputy, member); a member
+        already seated keeps their seat, so a reload adds nothing."""
+        org = self.org(org_code)
+        for seat in org.committee:
+            if seat.member_id == member.id:
+                return seat
+        seat = CommitteeSeat(member=member, role=role)
+        org.committee.append(seat)
+        return seat
+
+    def set(self, row, **values) -> None:
+        """Set what a loader method does not take (e.g. a member's flags), assigning only the
+        values that differ so a reload issues no UPDATE."""
+        assign_changed(row, values)
 
     # --- brands, venues, teams ---------------------------------------------------------------
     def brand(self, name: str, org_code: str, description: str = "", launched_on: dt.date | None = None) -> Brand:
@@ -208,6 +247,14 @@ class DemoLoader:
                     activity.attendance.append(Attendance(member=member, status="present"))
         return activity
 
+    def attend(self, activity: Activity, members, status: str = "present") -> None:
+        """Record attendance of any members, e.g. of other organisations at a joint meeting
+        (``attendees`` only takes the activity's own); members already recorded are skipped."""
+        have = {row.member_id for row in activity.attendance}
+        for member in members:
+            if member.id not in have:
+                activity.attendance.append(Attendance(member=member, status=status))
+
     # --- cooperation and supervision --------------------------------------------------------------
     def pairing(
         self,
@@ -261,6 +308,7 @@ class DemoLoader:
         status: str = "open",
         closed_on: dt.date | None = None,
         measures: str = "",
+        responsible: Member | None = None,
     ) -> Rectification:
         return upsert(
             Rectification,
@@ -272,6 +320,7 @@ class DemoLoader:
                 "status": status,
                 "closed_on": closed_on,
                 "measures": measures,
+                "responsible": responsible,
             },
         )
 

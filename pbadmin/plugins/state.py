@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from pbadmin.extensions import db
 from pbadmin.models import ActivityType, Brand, DataElement, PartyOrganization, PluginState
-from pbadmin.models.base import utcnow
+from pbadmin.models.base import assign_changed, utcnow
 from pbadmin.plugins.registry import PluginError, PluginRegistry
 from pbadmin.plugins.settings import join_secrets, missing_required, schema_for, split_secrets, validate
 
@@ -121,7 +121,7 @@ def apply_definitions(name: str) -> list[str]:
         if brand is None:
             brand = Brand(organisation=org, name=spec.name)
             db.session.add(brand)
-        _assign(
+        assign_changed(
             brand,
             {"plugin": owner, "description": spec.description or None, "launched_on": spec.launched_on, "active": True},
         )
@@ -141,17 +141,11 @@ def _sync(model, owner, declared: dict, values_of) -> None:
         if row is None:
             row = model(code=code)
             db.session.add(row)
-        _assign(row, {**values_of(spec), "plugin": owner, "active": True})
+        assign_changed(row, {**values_of(spec), "plugin": owner, "active": True})
     if owner is not None:
         stale = select(model).where(model.plugin == owner, model.active.is_(True), model.code.not_in(list(declared)))
         for row in db.session.scalars(stale):
             row.active = False
-
-
-def _assign(row, values: dict) -> None:
-    for key, value in values.items():
-        if getattr(row, key) != value:
-            setattr(row, key, value)
 
 
 def upgrade_all() -> list[str]:

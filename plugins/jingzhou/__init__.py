@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pbadmin.toolkit import PluginInfo, ScheduleSpec, SettingSpec, hookimpl
+from pbadmin.toolkit import PluginInfo, hookimpl, standard_schedules, standard_settings
 
 from .demo import load
 from .elements import ACTIVITY_TYPES, BRANDS, DATA_ELEMENTS
 
 NAME = "jingzhou"
-MONTHLY_CRON = "0 2 1 * *"
 
 
 @hookimpl
@@ -44,20 +43,12 @@ def register_brands():
 
 @hookimpl
 def register_settings():
-    return [
-        SettingSpec("require_approval", "bool", default=True, description="报送前需区域管理员审核"),
-        SettingSpec("monthly_cron", "cron", default=MONTHLY_CRON, description="月报生成并报送省平台的时间（cron）"),
-    ]
+    return standard_settings()
 
 
 @hookimpl
 def register_schedules():
-    return [
-        ScheduleSpec(f"{NAME}:monthly", MONTHLY_CRON, "build_and_push:PB_MONTHLY", "每月1日生成并报送上月月报"),
-        ScheduleSpec(f"{NAME}:quarterly", "0 3 1 1,4,7,10 *", "build_and_push:PB_QUARTERLY", "每季度首日报送上季度"),
-        ScheduleSpec(f"{NAME}:yearly", "0 4 1 1 *", "build_and_push:PB_YEARLY", "每年1月1日报送上年年报"),
-        ScheduleSpec(f"{NAME}:catalogue", "30 1 * * *", "pull_catalogue", "每日拉取省平台数据元与组织机构目录"),
-    ]
+    return standard_schedules(NAME)
 
 
 @hookimpl

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import inspect
-from sqlalchemy.orm import object_session
-
 from .elements import BRANDS
 
 REGION = "421000"
 HOSPITAL = "荆州市第一人民医院"
 PERIOD_START = dt.date(2022, 1, 1)
+ADMITTED_BEFORE = PERIOD_START - dt.timedelta(days=366)  # full members: admitted a year before
 
 REGIONS = (("420000", "湖北省", "province", None), ("421000", "荆州市", "city", "420000"))
 PARTNERS = ("公安县协作医院", "监利市协作医院", "江陵县协作医院", "石首市协作医院", "洪湖市协作医院", "松滋市协作医院")
@@ -78,8 +76,8 @@ def load(demo) -> None:
         demo.institution(name, "county_hospital", REGION)
     for index, specialty in enumerate(SPECIALTIES):
         partners = [PARTNERS[(index + step) % len(PARTNERS)] for step in range(3)]
-        row = demo.community(f"荆州一医{specialty}专科联盟", "specialty_alliance", REGION, HOSPITAL, partners)
-        _set(row, founded_on=dt.date(2018, 3, 1) + dt.timedelta(days=70 * index))
+        founded = dt.date(2018, 3, 1) + dt.timedelta(days=70 * index)
+        demo.community(f"荆州一医{specialty}专科联盟", "specialty_alliance", REGION, HOSPITAL, partners, founded)
     secretaries = _organisations(demo)
     for spec in BRANDS:
         demo.brand(spec.name, spec.organisation_code, spec.description, spec.launched_on)
@@ -104,7 +102,9 @@ def _organisations(demo) -> list:
         code = f"JZ-{abbr}"
         demo.organisation(code, name, "branch", REGION, parent="JZ", institution=HOSPITAL, department=department)
         probationary = 1 if index % 3 == 0 else 0
-        rows = _members(demo, code, 6 - probationary, probationary, dt.date(2022, 1 + index % 12, 20))
+        joined = dt.date(2022, 1 + index % 12, 20)
+        rows = demo.members(code, 6 - probationary, admitted_before=ADMITTED_BEFORE)
+        rows += demo.members(code, probationary, probationary=probationary, joined_on=joined, start=6 - probationary)
         secretaries.append(_secretary(rows[0], code, demo, double_leader=clinical))
     for code, name, institution, founded in TEMPORARY:
         demo.organisation(
@@ -117,7 +117,7 @@ def _organisations(demo) -> list:
             founded_on=founded,
             dissolved_on=TEMPORARY_DISSOLVED,
         )
-        rows = _members(demo, code, 8, 0, None)
+        rows = demo.members(code, 8, admitted_before=ADMITTED_BEFORE)
         secretaries.append(_secretary(rows[0], code, demo, double_leader=False))
     return secretaries
 
@@ -139,7 +139,7 @@ def _activities(demo, secretaries) -> None:
         lesson = demo.activity(
             "JZ", "JZ_INTEGRITY", title, starts_at, brand="党旗增辉 一医为民", place="医院学术报告厅"
         )
-        _present(lesson, secretaries)
+        demo.attend(lesson, secretaries)
     for quarter in range(4):  # 「323」攻坚: 心脑高糖 screening in the countryside
         demo.activity(
             "JZ-XZ",
@@ -154,52 +154,10 @@ def _activities(demo, secretaries) -> None:
         )
 
 
-# --- helpers: what DemoLoader does not (yet) do ---------------------------------------------
+# --- helpers -------------------------------------------------------------------------------------
 
 
 def _secretary(member, code, demo, double_leader: bool):
-    _seat(demo.org(code), member, "secretary")
-    _set(member, is_double_leader=double_leader)
+    demo.seat(code, member, "secretary")
+    demo.set(member, is_double_leader=double_leader)
     return member
-
-
-def _members(demo, code, full, probationary, joined_on):
-    """Full members admitted well before the period, then probationary ones admitted on ``joined_on``.
-
-    Synthetic admission dates can fall after the period; they are moved before it. Autoflush is
-    held so that on a reload DemoLoader's synthetic dates and the moved ones cancel out.
-    """
-    session = object_session(demo.org(code))
-    with session.no_autoflush:
-        rows = demo.members(code, full)
-        latest = PERIOD_START - dt.timedelta(days=366)
-        for row in rows:
-            if row.admitted_on is None or row.admitted_on > latest:
-                admitted = row.birth_date + dt.timedelta(days=23 * 365 + 6)
-                _set(row, admitted_on=admitted, full_member_on=admitted + dt.timedelta(days=365))
-        if probationary:
-            rows += demo.members(code, probationary, probationary=probationary, joined_on=joined_on, start=full)
-    return rows
-
-
-def _seat(org, member, role) -> None:
-    """A committee seat (DemoLoader has no method for them); the seat class comes from the relationship."""
-    if any(seat.member_id == member.id for seat in org.committee):
-        return
-    seat_class = inspect(org).mapper.relationships["committee"].mapper.class_
-    org.committee.append(seat_class(member=member, role=role))
-
-
-def _present(activity, members) -> None:
-    """Mark members of other organisations present (DemoLoader only takes the activity's own)."""
-    attendance_class = inspect(activity).mapper.relationships["attendance"].mapper.class_
-    have = {row.member_id for row in activity.attendance}
-    for member in members:
-        if member.id not in have:
-            activity.attendance.append(attendance_class(member=member, status="present"))
-
-
-def _set(row, **values) -> None:
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import inspect
-from sqlalchemy.orm import object_session
-
 from .elements import BRANDS
 
 REGION = "371581"
 HOSPITAL = "临清市人民医院"
 PERIOD_START = dt.date(2016, 1, 1)
+ADMITTED_BEFORE = PERIOD_START - dt.timedelta(days=366)  # full members: admitted a year before
 
 REGIONS = (
     ("370000", "山东省", "province", None),
@@ -122,8 +120,10 @@ def load(demo) -> None:
     people = {}
     for index, (code, name, department, size, probationary) in enumerate(BRANCHES):
         demo.organisation(code, name, "branch", REGION, parent="LC", institution=HOSPITAL, department=department)
-        people[code] = _members(demo, code, size - probationary, probationary, dt.date(2016, 6 + index, 28))
-        _seat(demo.org(code), people[code][0], "secretary")
+        full, joined = size - probationary, dt.date(2016, 6 + index, 28)
+        people[code] = demo.members(code, full, admitted_before=ADMITTED_BEFORE)
+        people[code] += demo.members(code, probationary, probationary=probationary, joined_on=joined, start=full)
+        demo.seat(code, people[code][0], "secretary")
     for spec in BRANDS:
         demo.brand(spec.name, spec.organisation_code, spec.description, spec.launched_on)
     demo.volunteer_team("天翼男护志愿服务队", "LC-HL", 12, brand="天翼男护")
@@ -131,10 +131,17 @@ def load(demo) -> None:
     _patients_voice(demo)
     for code, problem, source, found, deadline, closed, measures in PROBLEMS:
         status = "closed" if closed else ("in_progress" if measures else "open")
-        row = demo.rectification(
-            code, problem, source, found, deadline, status=status, closed_on=closed, measures=measures
+        demo.rectification(
+            code,
+            problem,
+            source,
+            found,
+            deadline,
+            status=status,
+            closed_on=closed,
+            measures=measures,
+            responsible=people[code][0],
         )
-        _set(row, responsible=people[code][0])
     for starts_at, title, place, served in CLINICS:
         demo.activity(
             "LC-NK",
@@ -158,7 +165,7 @@ def _two_studies_one_action(demo, people) -> None:
         lecture = demo.activity(
             "LC", "LC_LEADER_LECTURE", f"院领导讲党课：{topic}", dt.datetime(2016, month, 26, 15, 0), place="医院会议室"
         )
-        _present(lecture, delegates)
+        demo.attend(lecture, delegates)
     for offset, (code, sessions) in enumerate(STUDY_SESSIONS.items()):
         for number in range(sessions):
             day = dt.date(2016, 1, 8 + offset) + dt.timedelta(days=33 * number)
@@ -179,7 +186,7 @@ def _two_studies_one_action(demo, people) -> None:
         )
     for index, topic in enumerate(SEMINAR_TOPICS):
         seminar = demo.activity("LC", "LC_SEMINAR", f"学习研讨：{topic}", dt.datetime(2016, 2 * index + 2, 18, 15, 0))
-        _present(seminar, secretaries)
+        demo.attend(seminar, secretaries)
 
 
 def _patients_voice(demo) -> None:
@@ -201,48 +208,3 @@ def _patients_voice(demo) -> None:
             attendees=5,
             place="住院部会议室",
         )
-
-
-# --- helpers: what DemoLoader does not (yet) do ---------------------------------------------
-
-
-def _members(demo, code, full, probationary, joined_on):
-    """Full members admitted well before the period, then probationary ones admitted on ``joined_on``.
-
-    Synthetic admission dates can fall after the period; they are moved before it. Autoflush is
-    held so that on a reload DemoLoader's synthetic dates and the moved ones cancel out.
-    """
-    session = object_session(demo.org(code))
-    with session.no_autoflush:
-        rows = demo.members(code, full)
-        latest = PERIOD_START - dt.timedelta(days=366)
-        for row in rows:
-            if row.admitted_on is None or row.admitted_on > latest:
-                admitted = row.birth_date + dt.timedelta(days=23 * 365 + 6)
-                _set(row, admitted_on=admitted, full_member_on=admitted + dt.timedelta(days=365))
-        if probationary:
-            rows += demo.members(code, probationary, probationary=probationary, joined_on=joined_on, start=full)
-    return rows
-
-
-def _seat(org, member, role) -> None:
-    """A committee seat (DemoLoader has no method for them); the seat class comes from the relationship."""
-    if any(seat.member_id == member.id for seat in org.committee):
-        return
-    seat_class = inspect(org).mapper.relationships["committee"].mapper.class_
-    org.committee.append(seat_class(member=member, role=role))
-
-
-def _present(activity, members) -> None:
-    """Mark members of other organisations present (DemoLoader only takes the activity's own)."""
-    attendance_class = inspect(activity).mapper.relationships["attendance"].mapper.class_
-    have = {row.member_id for row in activity.attendance}
-    for member in members:
-        if member.id not in have:
-            activity.attendance.append(attendance_class(member=member, status="present"))
-
-
-def _set(row, **values) -> None:
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)

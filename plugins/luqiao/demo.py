@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import inspect
-from sqlalchemy.orm import object_session
-
 from .elements import BRANDS
 
 REGION = "331004"
 PERIOD_START = dt.date(2018, 5, 1)
+ADMITTED_BEFORE = PERIOD_START - dt.timedelta(days=366)  # full members: admitted a year before
 FUND = "杏林帮扶爱心基金"
 SERVED_TOTAL = 6280  # 「健康路桥行」: people served from 2017-07 to 2018-05
 
@@ -102,8 +100,7 @@ def load(demo) -> None:
     for name, kind, _ in INSTITUTIONS:
         demo.institution(name, kind, REGION)
     for name, lead, members in COMMUNITIES:
-        row = demo.community(name, "county_community", REGION, lead, list(members))
-        _set(row, founded_on=dt.date(2017, 7, 1))
+        demo.community(name, "county_community", REGION, lead, list(members), founded_on=dt.date(2017, 7, 1))
     people = _organisations(demo)
     for spec in BRANDS:
         demo.brand(spec.name, spec.organisation_code, spec.description, spec.launched_on)
@@ -130,9 +127,11 @@ def _organisations(demo) -> dict:
         demo.organisation(code, name, "branch", REGION, parent=parent, institution=institution, department=department)
         probationary = 1 if count >= 12 else 0
         joined = dt.date(2018, 5, 4) if code in NEW_IN_MAY else dt.date(2017, 11, 20)
-        people[code] = _members(demo, code, count - probationary, probationary, joined)
+        full = count - probationary
+        people[code] = demo.members(code, full, admitted_before=ADMITTED_BEFORE)
+        people[code] += demo.members(code, probationary, probationary=probationary, joined_on=joined, start=full)
         if code in MODEL_POSTS:
-            _set(people[code][0], is_model_post=True)
+            demo.set(people[code][0], is_model_post=True)
     return people
 
 
@@ -180,7 +179,7 @@ def _volunteering(demo, people) -> None:
                 brand="杏林暖心",
                 place=PLACES[(t + m) % len(PLACES)],
             )
-            _present(activity, volunteers)
+            demo.attend(activity, volunteers)
 
 
 def _may_2018(demo, people) -> None:
@@ -205,7 +204,7 @@ def _may_2018(demo, people) -> None:
         brand="杏林清风",
         place="区第三人民医院",
     )
-    _present(joint, [member for code in JOINT_DAY_BRANCHES for member in people[code]])
+    demo.attend(joint, [member for code in JOINT_DAY_BRANCHES for member in people[code]])
     demo.activity(
         "LQ-ZY-NK",
         "LQ_MODEL_LESSON",
@@ -235,42 +234,8 @@ def _may_2018(demo, people) -> None:
     )
 
 
-# --- helpers: what DemoLoader does not (yet) do ---------------------------------------------
+# --- helpers -------------------------------------------------------------------------------------
 
 
 def _parent(code: str) -> str:
     return next(parent for branch, _, parent, *_ in BRANCHES if branch == code)
-
-
-def _members(demo, code, full, probationary, joined_on):
-    """Full members admitted well before the period, then probationary ones admitted on ``joined_on``.
-
-    Synthetic admission dates can fall after the period; they are moved before it. Autoflush is
-    held so that on a reload DemoLoader's synthetic dates and the moved ones cancel out.
-    """
-    session = object_session(demo.org(code))
-    with session.no_autoflush:
-        rows = demo.members(code, full)
-        latest = PERIOD_START - dt.timedelta(days=366)
-        for row in rows:
-            if row.admitted_on is None or row.admitted_on > latest:
-                admitted = row.birth_date + dt.timedelta(days=23 * 365 + 6)
-                _set(row, admitted_on=admitted, full_member_on=admitted + dt.timedelta(days=365))
-        if probationary:
-            rows += demo.members(code, probationary, probationary=probationary, joined_on=joined_on, start=full)
-    return rows
-
-
-def _present(activity, members) -> None:
-    """Mark members of other organisations present (DemoLoader only takes the activity's own)."""
-    attendance_class = inspect(activity).mapper.relationships["attendance"].mapper.class_
-    have = {row.member_id for row in activity.attendance}
-    for member in members:
-        if member.id not in have:
-            activity.attendance.append(attendance_class(member=member, status="present"))
-
-
-def _set(row, **values) -> None:
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import inspect
-from sqlalchemy.orm import object_session
-
 from .elements import BRANDS
 
 REGION = "330200"
 HOSPITAL = "宁波市医疗中心李惠利医院"
 PARTNER = "北仑区第三人民医院"
 PERIOD_START = dt.date(2019, 1, 1)
+ADMITTED_BEFORE = PERIOD_START - dt.timedelta(days=366)  # full members: admitted a year before
 ALLIANCE_SIGNED = dt.date(2019, 11, 15)
 
 REGIONS = (("330000", "浙江省", "province", None), ("330200", "宁波市", "city", "330000"))
@@ -80,8 +78,10 @@ def load(demo) -> None:
     for index, (code, name, department) in enumerate(BRANCHES):
         demo.organisation(code, name, "branch", REGION, parent="NB", institution=HOSPITAL, department=department)
         probationary = index % 2
-        people[code] = _members(demo, code, 10 - probationary, probationary, dt.date(2019, 3 + index, 26))
-        _seat(demo.org(code), people[code][0], "secretary")
+        full, joined = 10 - probationary, dt.date(2019, 3 + index, 26)
+        people[code] = demo.members(code, full, admitted_before=ADMITTED_BEFORE)
+        people[code] += demo.members(code, probationary, probationary=probationary, joined_on=joined, start=full)
+        demo.seat(code, people[code][0], "secretary")
     for spec in BRANDS:
         demo.brand(spec.name, spec.organisation_code, spec.description, spec.launched_on)
     demo.volunteer_team("惠民利民服务队", "NB-MZ", 30, brand="惠民利民服务队")
@@ -167,39 +167,3 @@ def _activities(demo) -> None:
                 venue=studio,
                 attendees=1,
             )
-
-
-# --- helpers: what DemoLoader does not (yet) do ---------------------------------------------
-
-
-def _members(demo, code, full, probationary, joined_on):
-    """Full members admitted well before the period, then probationary ones admitted on ``joined_on``.
-
-    Synthetic admission dates can fall after the period; they are moved before it. Autoflush is
-    held so that on a reload DemoLoader's synthetic dates and the moved ones cancel out.
-    """
-    session = object_session(demo.org(code))
-    with session.no_autoflush:
-        rows = demo.members(code, full)
-        latest = PERIOD_START - dt.timedelta(days=366)
-        for row in rows:
-            if row.admitted_on is None or row.admitted_on > latest:
-                admitted = row.birth_date + dt.timedelta(days=23 * 365 + 6)
-                _set(row, admitted_on=admitted, full_member_on=admitted + dt.timedelta(days=365))
-        if probationary:
-            rows += demo.members(code, probationary, probationary=probationary, joined_on=joined_on, start=full)
-    return rows
-
-
-def _seat(org, member, role) -> None:
-    """A committee seat (DemoLoader has no method for them); the seat class comes from the relationship."""
-    if any(seat.member_id == member.id for seat in org.committee):
-        return
-    seat_class = inspect(org).mapper.relationships["committee"].mapper.class_
-    org.committee.append(seat_class(member=member, role=role))
-
-
-def _set(row, **values) -> None:
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import inspect
-from sqlalchemy.orm import object_session
-
 from .elements import BRANDS, FOUNDED
 
 REGION = "510114"
 PERIOD_START = dt.date(2021, 1, 1)
+ADMITTED_BEFORE = PERIOD_START - dt.timedelta(days=366)  # full members: admitted a year before
 MEMBERS_TOTAL = 1000  # 「覆盖党员近1000名」
 
 REGIONS = (
@@ -145,8 +143,8 @@ def _branches(demo) -> list[tuple[str, str]]:
         demo.institution(lead, kind, REGION)
         for _, unit in units:
             demo.institution(unit, "township_centre" if unit.endswith("卫生院") else "community_centre", REGION)
-        row = demo.community(community, "county_community", REGION, lead, [unit for _, unit in units])
-        _set(row, founded_on=dt.date(2019, 12, 1))
+        unit_names = [unit for _, unit in units]
+        demo.community(community, "county_community", REGION, lead, unit_names, founded_on=dt.date(2019, 12, 1))
         demo.organisation(
             code,
             name,
@@ -184,20 +182,21 @@ def _people(demo, branches) -> dict:
         size = base + (1 if index < extra else 0)
         probationary = 1 if index % 4 == 0 else 0
         joined = dt.date(2021, 3 + index % 9, 15)
-        people[code] = _members(demo, code, size - probationary, probationary, joined)
+        full = size - probationary
+        people[code] = demo.members(code, full, admitted_before=ADMITTED_BEFORE)
+        people[code] += demo.members(code, probationary, probationary=probationary, joined_on=joined, start=full)
     return people
 
 
 def _committee_seats(demo, committee, people) -> list:
     """The lead unit's secretary chairs, 1–2 deputies, the member units' branch heads sit on it."""
     code, *_, depts, units, deputies = committee
-    org = demo.org(code)
     chair = people[f"{code}-{depts[0][0]}"][0]
     seats = [(chair, "secretary")]
     seats += [(people[f"{code}-{abbr}"][0], "deputy_secretary") for abbr, _ in depts[1 : 1 + deputies]]
     seats += [(people[f"{code}-{abbr}"][0], "member") for abbr, _ in units]
     for member, role in seats:
-        _seat(org, member, role)
+        demo.seat(code, member, role)
     return [member for member, _ in seats]
 
 
@@ -213,7 +212,7 @@ def _meetings(demo, k, committee, seats) -> None:
             dt.datetime.combine(day, dt.time(14, 30)),
             place=lead,
         )
-        _present(meeting, seats)
+        demo.attend(meeting, seats)
     for quarter, problem, measures, days in RECTIFICATIONS[code]:
         found = dates[quarter]
         demo.rectification(
@@ -253,49 +252,4 @@ def _theme_days(demo, k, committee, people) -> None:
             dt.datetime(2021, month, 8 + k, 19, 0),
             brand="片区联学" if code == "XD-EY" else None,
         )
-        _present(study, learners)
-
-
-# --- helpers: what DemoLoader does not (yet) do ---------------------------------------------
-
-
-def _members(demo, code, full, probationary, joined_on):
-    """Full members admitted well before the period, then probationary ones admitted on ``joined_on``.
-
-    Synthetic admission dates can fall after the period; they are moved before it. Autoflush is
-    held so that on a reload DemoLoader's synthetic dates and the moved ones cancel out.
-    """
-    session = object_session(demo.org(code))
-    with session.no_autoflush:
-        rows = demo.members(code, full)
-        latest = PERIOD_START - dt.timedelta(days=366)
-        for row in rows:
-            if row.admitted_on is None or row.admitted_on > latest:
-                admitted = row.birth_date + dt.timedelta(days=23 * 365 + 6)
-                _set(row, admitted_on=admitted, full_member_on=admitted + dt.timedelta(days=365))
-        if probationary:
-            rows += demo.members(code, probationary, probationary=probationary, joined_on=joined_on, start=full)
-    return rows
-
-
-def _seat(org, member, role) -> None:
-    """A committee seat (DemoLoader has no method for them); the seat class comes from the relationship."""
-    if any(seat.member_id == member.id for seat in org.committee):
-        return
-    seat_class = inspect(org).mapper.relationships["committee"].mapper.class_
-    org.committee.append(seat_class(member=member, role=role))
-
-
-def _present(activity, members) -> None:
-    """Mark members of other organisations present (DemoLoader only takes the activity's own)."""
-    attendance_class = inspect(activity).mapper.relationships["attendance"].mapper.class_
-    have = {row.member_id for row in activity.attendance}
-    for member in members:
-        if member.id not in have:
-            activity.attendance.append(attendance_class(member=member, status="present"))
-
-
-def _set(row, **values) -> None:
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+        demo.attend(study, learners)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from sqlalchemy import select, text
 
 from pbadmin.extensions import db
@@ -332,3 +333,104 @@ def register_admin_views(admin):
     client = app.test_client()
     login(client, "root")
     assert client.get("/admin/testregion_page/").get_data(as_text=True) == "<p>驿站地图</p>"
+
+
+def _settings_token(client, plugin="testregion"):
+    import re
+
+    page = client.get(f"/admin/plugins/{plugin}/settings").get_data(as_text=True)
+    return re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page)[-1]
+
+
+def test_the_settings_form_refuses_bad_values_and_missing_required_ones(plugin_app, plugins_dir, world):
+    write_plugin(plugins_dir, "testregion", good_plugin_source())
+    app = plugin_app()
+    client = app.test_client()
+    login(client, "root")
+    answer = client.post(
+        "/admin/plugins/testregion/settings",
+        data={
+            "csrf_token": _settings_token(client),
+            "base_url": "not a url",
+            "token": "t",
+            "monthly_cron": "61 * * * *",
+        },
+    )
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "not an http(s) URL" in body and "cron" in body
+    answer = client.post(
+        "/admin/plugins/testregion/settings",
+        data={"csrf_token": _settings_token(client), "base_url": "http://127.0.0.1:9", "monthly_cron": "0 2 1 * *"},
+    )
+    assert "token" in answer.get_data(as_text=True) and answer.status_code == 200
+    with app.app_context():
+        assert state.settings_of("testregion") == {}, "nothing was saved"
+    answer = client.post(
+        "/admin/plugins/testregion/settings",
+        data={
+            "csrf_token": _settings_token(client),
+            "base_url": "http://127.0.0.1:9",
+            "token": "tok",
+            "monthly_cron": "0 2 1 * *",
+            "require_approval": "y",
+        },
+    )
+    assert answer.status_code == 302
+    # a stored secret left blank is kept
+    answer = client.post(
+        "/admin/plugins/testregion/settings",
+        data={
+            "csrf_token": _settings_token(client),
+            "base_url": "http://127.0.0.1:9",
+            "token": "",
+            "monthly_cron": "0 3 1 * *",
+        },
+    )
+    assert answer.status_code == 302
+    with app.app_context():
+        assert state.settings_of("testregion")["token"] == "tok"
+        assert state.settings_of("testregion")["monthly_cron"] == "0 3 1 * *"
+
+
+@pytest.fixture
+def catalogue_gateway():
+    """A minimal gateway on 127.0.0.1 answering the catalogue to the bearer token "good"."""
+    import threading
+
+    from werkzeug.serving import make_server
+    from werkzeug.wrappers import Request, Response
+
+    @Request.application
+    def gateway(request):
+        if request.path != "/api/dataElements":
+            return Response("not found", status=404)
+        if request.headers.get("Authorization") != "Bearer good":
+            return Response('{"status": "ERROR"}', status=401, content_type="application/json")
+        return Response(
+            '{"dataElements": [{"code": "PB_MEMBERS"}, {"code": "LQ_STATIONS"}]}', content_type="application/json"
+        )
+
+    server = make_server("127.0.0.1", 0, gateway, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    "token,expected", [("good", "连接成功：网关目录含 2 个数据元"), ("bad", "网关拒绝了凭据（HTTP 401）")]
+)
+def test_test_connection_reports_success_and_refused_credentials(
+    plugin_app, plugins_dir, world, catalogue_gateway, token, expected
+):
+    write_plugin(plugins_dir, "testregion", good_plugin_source())
+    app = plugin_app()
+    app.test_cli_runner().invoke(
+        args=["pbadmin", "plugins", "configure", "testregion", f"base_url={catalogue_gateway}", f"token={token}"]
+    )
+    client = app.test_client()
+    login(client, "root")
+    answer = client.post(
+        "/admin/plugins/testregion/test", data={"csrf_token": _settings_token(client)}, follow_redirects=True
+    )
+    assert expected in answer.get_data(as_text=True)

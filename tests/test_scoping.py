@@ -320,3 +320,15 @@ def test_a_leader_may_hold_several_subtrees(app, world):
     body = client.get("/admin/activities/").get_data(as_text=True)
     assert links_to(body, world["activity_a"]) and links_to(body, world["activity_b"])
     assert not links_to(body, world["activity_x"])
+
+
+def test_bulk_delete_works_inside_the_scope(app, staff_a_client, world):
+    """The control case for the bulk action: A's own records go, and only those asked for."""
+    token = csrf_token(staff_a_client, "/admin/honors/")
+    answer = staff_a_client.post(
+        "/admin/honors/action/", data={"action": "delete", "rowid": [world["honor_a"]], "csrf_token": token}
+    )
+    assert answer.status_code == 302
+    with app.app_context():
+        assert db.session.get(Honor, world["honor_a"]) is None
+        assert db.session.get(Honor, world["honor_b"]) is not None

@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 
 from flask import abort, flash, has_request_context, redirect, request, send_file, url_for
+from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
 from flask_admin.model.fields import AjaxSelectField, AjaxSelectMultipleField
@@ -192,6 +194,15 @@ class PbModelView(ModelView):
                         value=target,
                     )
                 )
+
+    @action(
+        "delete",
+        admin_lazy_gettext("Delete"),
+        admin_lazy_gettext("Are you sure you want to delete selected records?"),
+    )
+    def action_delete(self, ids):
+        """Row ids arrive as text; PostgreSQL will not compare them with integer keys."""
+        return super().action_delete([int(i) for i in ids if str(i).isdigit()])
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, IntegrityError):

@@ -107,17 +107,18 @@ class ClosureTree:
         )
         depth = 0
         while True:
-            rows = connection.execute(
+            connection.execute(
                 insert(self.table).from_select(
                     ["ancestor_id", "descendant_id", "depth"],
                     select(c.ancestor_id, nodes.c.id, literal(depth + 1))
                     .select_from(nodes.join(self.table, c.descendant_id == nodes.c.parent_id))
                     .where(c.depth == depth),
                 )
-            ).rowcount
-            if not rows:
-                break
+            )
             depth += 1
+            # rowcount of INSERT … SELECT is not reliable across drivers: ask the table instead
+            if not connection.execute(select(exists().where(c.depth == depth))).scalar():
+                break
 
     # --- ORM events ----------------------------------------------------------------
     def _after_insert(self, mapper, connection, target) -> None:

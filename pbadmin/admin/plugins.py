@@ -15,9 +15,8 @@ from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import Optional
 
-from pbadmin.audit import acting_as
 from pbadmin.extensions import db
-from pbadmin.models import Region, region_tree
+from pbadmin.models import PluginState, Region, region_tree
 from pbadmin.plugins import state
 from pbadmin.plugins.connection import check_connection
 from pbadmin.plugins.registry import PluginError
@@ -93,23 +92,21 @@ class PluginAdminView(BaseView):
                     "name": name,
                     "record": record,
                     "enabled": name in enabled,
-                    "state": state.state_of(name) if name in enabled else None,
+                    "state": db.session.get(PluginState, name) if name in enabled else None,
                     "missing": state.missing_settings(name) if record.healthy else [],
                 }
             )
-        db.session.rollback()  # state_of may have created unsaved rows: listing changes nothing
         return self.render("pbadmin/plugins.html", rows=rows, action_form=ActionForm())
 
     @expose("/<plugin>/enable", methods=["POST"])
     def enable(self, plugin: str):
-        name = plugin
+        name = plugin  # Flask-Admin reserves "name" for its own view argument
         self._record_or_404(name)
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
-            with acting_as(current_user.username, source="web", user_id=current_user.id):
-                state.apply_core()
-                notes = state.enable(name)
+            state.apply_core()
+            notes = state.enable(name)
             db.session.commit()
             flash(_("Plugin %(name)s enabled.", name=name), "success")
             for note in notes:
@@ -121,7 +118,7 @@ class PluginAdminView(BaseView):
 
     @expose("/<plugin>/disable", methods=["POST"])
     def disable(self, plugin: str):
-        name = plugin
+        name = plugin  # Flask-Admin reserves "name" for its own view argument
         self._record_or_404(name)
         if not ActionForm().validate_on_submit():
             abort(400)
@@ -132,7 +129,7 @@ class PluginAdminView(BaseView):
 
     @expose("/<plugin>/settings", methods=["GET", "POST"])
     def settings(self, plugin: str):
-        name = plugin
+        name = plugin  # Flask-Admin reserves "name" for its own view argument
         record = self._record_or_404(name)
         specs = state.schema(name)
         values = state.settings_of(name)
@@ -169,7 +166,7 @@ class PluginAdminView(BaseView):
 
     @expose("/<plugin>/test", methods=["POST"])
     def test_connection(self, plugin: str):
-        name = plugin
+        name = plugin  # Flask-Admin reserves "name" for its own view argument
         record = self._record_or_404(name)
         if not ActionForm().validate_on_submit():
             abort(400)

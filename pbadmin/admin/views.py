@@ -210,21 +210,7 @@ class ActivityView(PbModelView):
         "new_attachments",
     ]
     form_extra_fields = {"new_attachments": MultipleFileField(_l("Add attachments"))}
-    column_details_list = [
-        "title",
-        "activity_type",
-        "organisation",
-        "brand",
-        "venue",
-        "starts_at",
-        "ends_at",
-        "place",
-        "content",
-        "people_served",
-        "volunteer_hours",
-        "attendance",
-        "attachments",
-    ]
+    column_details_list = [*form_columns[:-1], "attendance", "attachments"]
     inline_models = [AttendanceInline()]
     details_template = "pbadmin/activity_details.html"
 

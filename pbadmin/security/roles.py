@@ -46,21 +46,8 @@ VIEWER = "viewer"
 
 DEFAULT_ROLES: dict[str, tuple[object, tuple[str, ...]]] = {
     SUPERADMIN: (_l("System administrator"), ALL_PERMISSIONS),
-    REGION_ADMIN: (
-        _l("Region administrator"),
-        (
-            VIEW,
-            EDIT,
-            EXPORT,
-            VIEW_PII,
-            MANAGE_REFERENCE,
-            MANAGE_ORGANISATIONS,
-            MANAGE_USERS,
-            VIEW_AUDIT,
-            MANAGE_PLUGINS,
-            APPROVE_REPORTS,
-        ),
-    ),
+    # everything but what is shared by every region (regions, activity types, roles)
+    REGION_ADMIN: (_l("Region administrator"), tuple(p for p in ALL_PERMISSIONS if p != MANAGE_SYSTEM)),
     STAFF: (_l("Party affairs staff"), (VIEW, EDIT, EXPORT)),
     VIEWER: (_l("Viewer"), (VIEW, EXPORT)),
 }

@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 
 from pbadmin import hookspecs
 from pbadmin.audit import acting_as
-from pbadmin.demo import load_core_activity_types
 from pbadmin.extensions import db
 from pbadmin.models import (
     Activity,
@@ -42,6 +41,7 @@ from pbadmin.models import (
     org_tree,
 )
 from pbadmin.models.choices import ACTIVE_MEMBER_STATUSES, BRANCH_KINDS, COMMITTEE_KINDS
+from pbadmin.plugins.state import apply_core
 from pbadmin.toolkit import PROFILES, DemoLoader
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,7 +98,7 @@ def define_activity_types(name: str, module) -> None:
 def load_demo(app, name: str) -> None:
     module = plugin(name)
     with app.app_context(), acting_as("seed-demo"):
-        load_core_activity_types()
+        apply_core()
         define_activity_types(name, module)
         module.load_demo_data(app=app, demo=DemoLoader(name))
         db.session.commit()

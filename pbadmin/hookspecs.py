@@ -83,3 +83,13 @@ def register_admin_views(app, admin):
 def register_cli_commands(app, cli):
     """Called once when the app is built. Add click commands to ``cli`` (the ``pbadmin`` group);
     name them after the plugin (``luqiao-…``). Return nothing."""
+
+
+# --- reporting -----------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def shyk_rules(app):
+    """Called when the plugin's reports are computed (PB_SHYK_COMPLIANT) and its 三会一课 compliance
+    lists are shown. Return a list of ``ShykRule`` overriding DOMAIN.md's default 三会一课 rules for
+    this plugin's reports and compliance lists; None keeps the default."""

@@ -1,4 +1,8 @@
-"""The small facade plugins import. Plugins use this module, never pbadmin's internals."""
+"""The small facade plugins import. Plugins use this module, never pbadmin's internals.
+
+``measures`` holds the building blocks of data element measures (``measures.venues(kind="station")``);
+``ShykRule`` is what the ``shyk_rules`` hook returns.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,11 @@ from pbadmin.plugins.specs import (
     PluginInfo,
     ScheduleSpec,
     SettingSpec,
+    ShykRule,
 )
 from pbadmin.plugins.standard import standard_schedules, standard_settings
+from pbadmin.reporting import measures
+from pbadmin.reporting.measures import Measure
 
 hookimpl = pluggy.HookimplMarker("pbadmin")
 
@@ -26,10 +33,13 @@ __all__ = [
     "DataElementSpec",
     "DemoLoader",
     "FigureSpec",
+    "Measure",
     "PluginInfo",
     "ScheduleSpec",
     "SettingSpec",
+    "ShykRule",
     "hookimpl",
+    "measures",
     "standard_schedules",
     "standard_settings",
 ]

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from pbadmin.toolkit import ActivityTypeSpec, BrandSpec, DataElementSpec
+from pbadmin.toolkit import ActivityTypeSpec, BrandSpec, DataElementSpec, measures
 
 #: the elements 湖北省 issued for 荆州市第一人民医院 (provincial-api.md, region table)
 DATA_ELEMENTS = (
-    DataElementSpec("JZ_TEMP_BRANCHES", "临时党支部数", "stock", "如疫情防控中成立的临时党支部"),
-    DataElementSpec("JZ_SPECIALTY_ALLIANCES", "专科联盟数", "stock", "医院牵头的专科联盟"),
-    DataElementSpec("JZ_MDT_TEAMS", "MDT 团队数", "stock", "多学科诊疗团队"),
+    DataElementSpec(
+        "JZ_TEMP_BRANCHES",
+        "临时党支部数",
+        "stock",
+        "如疫情防控中成立的临时党支部",
+        measure=measures.organisations(kinds=("temporary_branch",)),
+    ),
+    DataElementSpec(
+        "JZ_SPECIALTY_ALLIANCES",
+        "专科联盟数",
+        "stock",
+        "医院牵头的专科联盟",
+        measure=measures.communities(kind="specialty_alliance"),
+    ),
+    # each MDT team works from an expert studio run by a branch
+    DataElementSpec(
+        "JZ_MDT_TEAMS",
+        "MDT 团队数",
+        "stock",
+        "多学科诊疗团队",
+        measure=measures.venues(kind="expert_studio", name_like="%MDT团队"),
+    ),
 )
 
 ACTIVITY_TYPES = (

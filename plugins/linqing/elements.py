@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from pbadmin.toolkit import ActivityTypeSpec, BrandSpec, DataElementSpec, FigureSpec
+from pbadmin.toolkit import ActivityTypeSpec, BrandSpec, DataElementSpec, FigureSpec, measures
 
 #: the elements 山东省 issued for 临清市 (provincial-api.md, region table)
 DATA_ELEMENTS = (
+    # the three flows count the activities whose type counts towards them (ACTIVITY_TYPES below)
     DataElementSpec("LC_LEADER_LECTURES", "院领导讲党课次数", "flow"),
     DataElementSpec("LC_STUDY_SESSIONS", "集中学习讨论次数", "flow", "「两学一做」各党组织集中学习讨论"),
     DataElementSpec("LC_MEMBER_LECTURES", "普通党员讲党课次数", "flow"),
-    DataElementSpec("LC_PARTNER_CENTRES", "医疗协作乡镇卫生院数", "stock"),
+    DataElementSpec(
+        "LC_PARTNER_CENTRES", "医疗协作乡镇卫生院数", "stock", measure=measures.community_members(kind="consortium")
+    ),
 )
 
 ACTIVITY_TYPES = (

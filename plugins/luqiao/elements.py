@@ -4,15 +4,47 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pbadmin.toolkit import ActivityTypeSpec, BrandSpec, DataElementSpec
+from pbadmin.toolkit import ActivityTypeSpec, BrandSpec, DataElementSpec, measures
+
+HOMES = "「红色杏林之家」%"
+TEAMS = "「健康路桥行」%"
 
 #: the elements 浙江省 issued for 路桥区 (provincial-api.md, region table)
 DATA_ELEMENTS = (
-    DataElementSpec("LQ_SECOND_COMMITTEES", "二级党委数", "stock", "党工委下设的二级党委"),
-    DataElementSpec("LQ_XINGLIN_HOMES", "「红色杏林之家」党员活动室数", "stock", "党建阵地中的党员活动室"),
-    DataElementSpec("LQ_VOLUNTEER_TEAMS", "「健康路桥行」党员志愿服务队数", "stock"),
-    DataElementSpec("LQ_VOLUNTEERS", "志愿服务队队员数", "stock", "各志愿服务队人数之和"),
-    DataElementSpec("LQ_STATIONS", "「杏林暖心驿站」等阵地数", "stock", "驿站、医务台、书香角等服务阵地"),
+    DataElementSpec(
+        "LQ_SECOND_COMMITTEES",
+        "二级党委数",
+        "stock",
+        "党工委下设的二级党委",
+        measure=measures.organisations(kinds=measures.COMMITTEE_KINDS, depth=1),
+    ),
+    DataElementSpec(
+        "LQ_XINGLIN_HOMES",
+        "「红色杏林之家」党员活动室数",
+        "stock",
+        "党建阵地中的党员活动室",
+        measure=measures.venues(kind="activity_room", name_like=HOMES),
+    ),
+    DataElementSpec(
+        "LQ_VOLUNTEER_TEAMS",
+        "「健康路桥行」党员志愿服务队数",
+        "stock",
+        measure=measures.volunteer_teams(name_like=TEAMS),
+    ),
+    DataElementSpec(
+        "LQ_VOLUNTEERS",
+        "志愿服务队队员数",
+        "stock",
+        "各志愿服务队人数之和",
+        measure=measures.volunteers(name_like=TEAMS),
+    ),
+    DataElementSpec(
+        "LQ_STATIONS",
+        "「杏林暖心驿站」等阵地数",
+        "stock",
+        "驿站、医务台、书香角等服务阵地",
+        measure=measures.venues(kind="station"),
+    ),
 )
 
 ACTIVITY_TYPES = (

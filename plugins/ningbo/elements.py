@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pbadmin.toolkit import ActivityTypeSpec, BrandSpec, DataElementSpec, FigureSpec
+from pbadmin.toolkit import ActivityTypeSpec, BrandSpec, DataElementSpec, FigureSpec, measures
 
 #: the elements 浙江省 issued for 宁波市医疗中心李惠利医院 (provincial-api.md, region table)
 DATA_ELEMENTS = (
-    DataElementSpec("NB_ALLIANCES", "党建联盟数", "stock", "与基层医院签约的党建联盟"),
-    DataElementSpec("NB_TRUSTEESHIP_HOSPITALS", "托管医院数", "stock"),
-    DataElementSpec("NB_CONSORTIUM_CENTRES", "医联体社区卫生院数", "stock"),
-    DataElementSpec("NB_BRANCH_BRANDS", "支部特色服务品牌数", "stock", "一支部一特色"),
+    DataElementSpec("NB_ALLIANCES", "党建联盟数", "stock", "与基层医院签约的党建联盟", measure=measures.alliances()),
+    DataElementSpec(
+        "NB_TRUSTEESHIP_HOSPITALS", "托管医院数", "stock", measure=measures.community_members(kind="trusteeship")
+    ),
+    DataElementSpec(
+        "NB_CONSORTIUM_CENTRES", "医联体社区卫生院数", "stock", measure=measures.community_members(kind="consortium")
+    ),
+    DataElementSpec(
+        "NB_BRANCH_BRANDS",
+        "支部特色服务品牌数",
+        "stock",
+        "一支部一特色",
+        measure=measures.brands(owner_kinds=measures.BRANCH_KINDS),
+    ),
 )
 
 ACTIVITY_TYPES = (

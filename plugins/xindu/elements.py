@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pbadmin.toolkit import ActivityTypeSpec, BrandSpec, DataElementSpec
+from pbadmin.toolkit import ActivityTypeSpec, BrandSpec, DataElementSpec, measures
+
+COMPREHENSIVE = ("comprehensive_committee",)
 
 #: the elements 四川省 issued for 新都区 (provincial-api.md, region table)
 DATA_ELEMENTS = (
-    DataElementSpec("XD_COMPREHENSIVE_COMMITTEES", "医共体综合党委数", "stock"),
-    DataElementSpec("XD_MEMBER_UNITS", "综合党委成员单位数", "stock", "三个医共体成员单位（不含牵头单位）"),
-    DataElementSpec("XD_DEPT_BRANCHES", "业务科室党支部数", "stock", "支部建在业务科室上"),
+    DataElementSpec(
+        "XD_COMPREHENSIVE_COMMITTEES", "医共体综合党委数", "stock", measure=measures.organisations(kinds=COMPREHENSIVE)
+    ),
+    DataElementSpec(
+        "XD_MEMBER_UNITS",
+        "综合党委成员单位数",
+        "stock",
+        "三个医共体成员单位（不含牵头单位）",
+        measure=measures.community_members(kind="county_community", lead_org_kinds=COMPREHENSIVE),
+    ),
+    DataElementSpec(
+        "XD_DEPT_BRANCHES",
+        "业务科室党支部数",
+        "stock",
+        "支部建在业务科室上",
+        measure=measures.organisations(kinds=("branch",), in_department=True),
+    ),
+    # a flow without a measure counts the activities whose type counts towards it (XD_JOINT_MEETING)
     DataElementSpec("XD_JOINT_MEETINGS", "党建联席会议次数", "flow", "综合党委每季度召开"),
 )
 

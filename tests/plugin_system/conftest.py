@@ -67,13 +67,6 @@ def good_plugin_source(name="testregion", version="1.0.0", prefix="TR", elements
 
 
 @pytest.fixture
-def plugins_dir(tmp_path):
-    folder = tmp_path / "plugins"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def plugin_app(migrated_url, plugins_dir, app):
     """An app (sharing the per-test database cleanup of ``app``) that discovers ``plugins_dir``."""
 

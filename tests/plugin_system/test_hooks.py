@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import re
 import subprocess
@@ -13,8 +14,11 @@ from sqlalchemy import select
 
 from pbadmin import hookspecs
 from pbadmin.extensions import db
-from pbadmin.models import ActivityType, Brand, DataElement, PartyOrganization
+from pbadmin.models import Activity, ActivityType, Brand, DataElement, PartyOrganization
 from pbadmin.plugins import state
+from pbadmin.reporting import metrics
+from pbadmin.reporting.periods import Period
+from pbadmin.toolkit import ShykRule
 from tests.helpers import login
 from tests.plugin_system.conftest import good_plugin_source, write_plugin
 
@@ -163,6 +167,39 @@ def register_cli_commands(cli):
     app = plugin_app()
     result = app.test_cli_runner().invoke(args=["pbadmin", "testregion-hello"])
     assert result.output.strip() == "hello from testregion"
+
+
+def test_hook_shyk_rules__replace_the_default_rules_in_the_plugins_reports(plugin_app, plugins_dir, world):
+    source = (
+        good_plugin_source(elements=())
+        + """
+
+from pbadmin.toolkit import ShykRule
+
+
+@hookimpl
+def shyk_rules():
+    return [ShykRule("committee", 1, "month")]
+"""
+    )
+    write_plugin(plugins_dir, "testregion", source)
+    app = plugin_app()
+    with app.app_context():
+        committee = db.session.scalar(select(ActivityType).filter_by(code="SHYK_COMMITTEE"))
+        branch_a = db.session.scalar(select(PartyOrganization).filter_by(code="A"))
+        db.session.add(
+            Activity(
+                organisation=branch_a,
+                activity_type=committee,
+                title="三月支委会",
+                starts_at=dt.datetime(2024, 3, 5, 16),
+            )
+        )
+        db.session.commit()
+        root, march = branch_a.parent_id, Period.parse("202403")
+        assert metrics.shyk_rules_for("testregion") == [ShykRule("committee", 1, "month")]
+        assert metrics.compute("testregion", root, march)["PB_SHYK_COMPLIANT"] == 1  # A held its 支委会
+        assert metrics.compute("core", root, march)["PB_SHYK_COMPLIANT"] == 0  # the default asks for more
 
 
 def test_plugins_new_scaffolds_a_package_whose_test_passes(tmp_path, app):

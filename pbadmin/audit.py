@@ -131,12 +131,17 @@ def _entry(obj, action: str, actor) -> dict | None:
     }
 
 
+def _audited(obj) -> bool:
+    """Records are audited unless they are logs themselves (``__audited__ = False``)."""
+    return hasattr(obj, "__tablename__") and not isinstance(obj, NOT_AUDITED) and getattr(obj, "__audited__", True)
+
+
 def _after_flush(session: Session, flush_context) -> None:
     actor = None
     rows = []
     for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objects:
-            if isinstance(obj, NOT_AUDITED) or not hasattr(obj, "__tablename__"):
+            if not _audited(obj):
                 continue
             if action == "update" and not session.is_modified(obj, include_collections=True):
                 continue

@@ -18,3 +18,11 @@ from pbadmin.models.governance import Donation, Honor, Rectification  # noqa: F4
 from pbadmin.models.org import CommitteeSeat, PartyOrganization, org_tree  # noqa: F401
 from pbadmin.models.people import Member  # noqa: F401
 from pbadmin.models.plugins import DataElement, PluginState  # noqa: F401
+from pbadmin.models.reports import (  # noqa: F401
+    GatewayCatalogue,
+    Report,
+    ReportAttempt,
+    SchedulerLease,
+    ScheduleState,
+    apscheduler_jobs,
+)

@@ -8,6 +8,7 @@ PBADMIN_HOST ?= 127.0.0.1
 PBADMIN_PORT ?= 5000
 export PBADMIN_HOST PBADMIN_PORT
 DEMO_PLUGINS := luqiao xindu jingzhou linqing ningbo
+SANDBOX_URL := http://$(PBADMIN_HOST):$(PBADMIN_PORT)/sandbox
 CATALOGUES := $(wildcard pbadmin/translations/*/LC_MESSAGES/*.po)
 
 .PHONY: install run test test-sqlite test-postgresql translations i18n-extract lint bench clean
@@ -28,12 +29,17 @@ translations: $(CATALOGUES:.po=.mo)
 run: install
 	$(FLASK) db upgrade
 	@if $(FLASK) pbadmin is-empty; then \
-		$(FLASK) pbadmin plugins enable $(DEMO_PLUGINS) && $(FLASK) pbadmin seed-demo; fi
+		$(FLASK) pbadmin plugins enable $(DEMO_PLUGINS) && \
+		$(FLASK) pbadmin sync use-sandbox --url $(SANDBOX_URL) && \
+		$(FLASK) pbadmin seed-demo; \
+	else $(FLASK) pbadmin sync use-sandbox --url $(SANDBOX_URL); fi
 	@echo ""
 	@echo "pbadmin is starting at http://$(PBADMIN_HOST):$(PBADMIN_PORT)/"
 	@$(FLASK) pbadmin ensure-admin
+	@echo "reports to the provinces: http://$(PBADMIN_HOST):$(PBADMIN_PORT)/admin/sync/ (sandbox gateway at $(SANDBOX_URL))"
 	@echo ""
-	$(BIN)/gunicorn --workers 1 --threads 8 --bind $(PBADMIN_HOST):$(PBADMIN_PORT) --access-logfile - wsgi:app
+	PBADMIN_SANDBOX=on $(BIN)/gunicorn -c python:pbadmin.gunicorn_conf --workers 1 --threads 8 \
+		--bind $(PBADMIN_HOST):$(PBADMIN_PORT) --access-logfile - wsgi:app
 
 test: install
 	$(BIN)/pytest

@@ -52,6 +52,8 @@ class Config:
         self.PBADMIN_PLUGINS_DIR = os.environ.get("PBADMIN_PLUGINS_DIR", str(BASE_DIR / "plugins"))
         # Safe mode loads no plugin at all: the way back in when a plugin breaks start-up.
         self.PBADMIN_SAFE_MODE = _env_flag("PBADMIN_SAFE_MODE", False)
+        # Mount the sandbox provincial gateway at /sandbox (``make run`` turns it on; never in production).
+        self.PBADMIN_SANDBOX = _env_flag("PBADMIN_SANDBOX", False)
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
 
 
@@ -71,12 +73,34 @@ DEFAULTS = {
     "PBADMIN_LOGIN_MAX_FAILURES": 5,
     "PBADMIN_LOGIN_WINDOW_SECONDS": 15 * 60,
     "PBADMIN_PAGE_SIZE": 20,
+    # Reports to the provinces (docs/sync.md): retries, time-outs, claims, the scheduler lease.
+    "PBADMIN_SYNC_RETRY_BASE": 5.0,
+    "PBADMIN_SYNC_RETRY_CAP": 900.0,
+    "PBADMIN_SYNC_MAX_ATTEMPTS": 10,
+    "PBADMIN_SYNC_CONNECT_TIMEOUT": 5.0,
+    "PBADMIN_SYNC_READ_TIMEOUT": 20.0,
+    "PBADMIN_SYNC_CLAIM_SECONDS": 120,
+    "PBADMIN_CATALOGUE_MAX_AGE": 900,
+    "PBADMIN_OUTBOX_WORKERS": 2,
+    "PBADMIN_OUTBOX_POLL": 2.0,
+    "PBADMIN_SCHEDULER_LEASE_SECONDS": 30,
 }
+
+
+def _numbers_from_environment() -> dict:
+    """Numeric PBADMIN_* defaults may be overridden by an environment variable of the same name."""
+    overrides = {}
+    for key, default in DEFAULTS.items():
+        raw = os.environ.get(key)
+        if key.startswith("PBADMIN_") and raw is not None and isinstance(default, (int, float)):
+            overrides[key] = type(default)(raw)
+    return overrides
 
 
 def load_config() -> dict:
     """Defaults overlaid with what the environment says."""
     settings = dict(DEFAULTS)
+    settings.update(_numbers_from_environment())
     env = Config()
     settings.update({k: v for k, v in vars(env).items() if k.isupper()})
     return settings

@@ -43,4 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     from pbadmin.cli import register_cli
 
     register_cli(app)
+    if app.config.get("PBADMIN_SANDBOX"):
+        from pbadmin.sandbox.mount import mount_sandbox
+
+        mount_sandbox(app)  # the demo's province at /sandbox (make run); never in production
     return app

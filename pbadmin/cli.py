@@ -86,8 +86,9 @@ def seed_demo():
         if not enabled:
             click.echo("no plugin is enabled: enable one with `flask --app wsgi pbadmin plugins enable NAME`")
         for name in enabled:
+            loader = DemoLoader(name)
             try:
-                registry.call(name, "load_demo_data", demo=DemoLoader(name))
+                registry.call(name, "load_demo_data", demo=loader)
                 state.apply_definitions(name)  # brands whose organisations the demo just created
                 db.session.commit()
             except (PluginError, LookupError) as exc:
@@ -96,8 +97,24 @@ def seed_demo():
                 failed = True
                 continue
             click.echo(f"{name}: demo data loaded")
+            for period in loader.report_periods:
+                click.echo(f"{name}: {_queue_demo_reports(name, period)}")
     if failed:
         sys.exit(1)
+
+
+def _queue_demo_reports(plugin: str, period_text: str) -> str:
+    """Build and queue the demo period's reports when the plugin can send; the outbox delivers them."""
+    from pbadmin.reporting.periods import Period
+    from pbadmin.sync.jobs import build_all, summarise
+    from pbadmin.sync.target import NotReady, target_for
+
+    try:
+        target_for(plugin)
+    except NotReady as exc:
+        return f"demo reports of {period_text} not queued: {exc}"
+    period = Period.parse(period_text)
+    return "demo reports " + summarise(period, build_all(plugin, period, "seed-demo", approve=True))
 
 
 @pbadmin_cli.command("ensure-admin")
@@ -143,8 +160,11 @@ def is_empty():
 def register_cli(app: Flask) -> None:
     from pbadmin.plugins.cli import plugins_cli
     from pbadmin.plugins.setup import add_plugin_commands
+    from pbadmin.sandbox.cli import sandbox_gateway
+    from pbadmin.sync.cli import scheduler_command, sync_cli
 
-    if "plugins" not in pbadmin_cli.commands:
-        pbadmin_cli.add_command(plugins_cli)
+    for command in (plugins_cli, sync_cli, scheduler_command, sandbox_gateway):
+        if command.name not in pbadmin_cli.commands:
+            pbadmin_cli.add_command(command)
     add_plugin_commands(app, pbadmin_cli)
     app.cli.add_command(pbadmin_cli)

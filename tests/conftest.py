@@ -111,6 +111,14 @@ def app(migrated_url):
 
 
 @pytest.fixture
+def plugins_dir(tmp_path):
+    """An empty plugins folder for throwaway plugins (``tests.plugin_system.conftest.write_plugin``)."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
 def world(app) -> World:
     with app.app_context():
         return build_world()

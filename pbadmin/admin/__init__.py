@@ -18,6 +18,7 @@ ORGANISATION = _l("Organisation")
 ACTIVITIES = _l("Activities")
 COOPERATION = _l("Cooperation")
 SUPERVISION = _l("Supervision")
+REPORTS = _l("Reports")
 SYSTEM = _l("System")
 
 CORE_VIEWS = (
@@ -37,6 +38,7 @@ CORE_VIEWS = (
     (v.RectificationView, m.Rectification, _l("Rectifications"), SUPERVISION, "rectifications"),
     (v.DonationView, m.Donation, _l("Donations"), SUPERVISION, "donations"),
     (v.HonorView, m.Honor, _l("Honours"), SUPERVISION, "honors"),
+    (v.ReportView, m.Report, _l("All reports"), REPORTS, "reports"),
     (v.UserView, m.User, _l("Users"), SYSTEM, "users"),
     (v.RoleView, m.Role, _l("Roles"), SYSTEM, "roles"),
     (v.AuditEntryView, m.AuditEntry, _l("Audit log"), SYSTEM, "audit"),
@@ -55,7 +57,10 @@ def init_admin(app: Flask) -> Admin:
     for view_class, model, name, category, endpoint in CORE_VIEWS:
         admin.add_view(view_class(model, name=name, category=category, endpoint=endpoint))
     from pbadmin.admin.plugins import PluginAdminView
+    from pbadmin.admin.sync import SyncView
     from pbadmin.plugins.setup import add_plugin_views
+
+    admin.add_view(SyncView(name=_l("Sync to the province"), category=REPORTS, endpoint="sync"))
 
     admin.add_view(PluginAdminView(name=_l("Plugins"), category=SYSTEM, endpoint="plugins"))
     add_plugin_views(app, admin)

@@ -6,12 +6,13 @@ import hashlib
 import io
 import re
 
-from flask import abort, current_app, send_file
+from flask import abort, current_app, send_file, url_for
 from flask_admin import expose
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import MultipleFileField, PasswordField, SelectMultipleField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -28,6 +29,7 @@ from pbadmin.models import (
 )
 from pbadmin.models import choices as c
 from pbadmin.models.org import REPORT_CODE_PATTERN
+from pbadmin.models.reports import REPORT_STATUSES
 from pbadmin.security import roles
 from pbadmin.security.pii import InvalidIdNumber, validate_id_number, validate_phone
 from pbadmin.security.scoping import current_scope
@@ -403,9 +405,28 @@ class AuditEntryView(PbModelView):
 
 
 def _changes_table(changes: dict):
-    from markupsafe import Markup
-
     row = Markup("<tr><th>{}</th><td>{}</td><td>{}</td></tr>")
     rows = Markup("").join(row.format(field, before, after) for field, (before, after) in (changes or {}).items())
     head = row.format("", _("Before"), _("After"))
     return Markup('<table class="table table-sm">{}{}</table>').format(head, rows)
+
+
+class ReportView(PbModelView):
+    """Every report revision, searchable; the sync page's preview shows one in full."""
+
+    view_permission = roles.APPROVE_REPORTS
+    can_create = False
+    can_edit = False
+    can_delete = False
+    can_view_details = False
+    choices = {"status": REPORT_STATUSES}
+    column_list = ["org_unit", "organisation", "plugin", "data_set", "period", "revision", "status", "attempt_count"]
+    column_list += ["receipt", "finished_at"]
+    column_searchable_list = ["org_unit", "receipt"]
+    column_filters = ["status", "plugin", "data_set", "period"]
+    column_default_sort = ("id", True)
+    column_formatters = {
+        "org_unit": lambda view, context, model, name: Markup('<a href="{}">{}</a>').format(
+            url_for("sync.report", report_id=model.id), model.org_unit
+        )
+    }

@@ -53,6 +53,8 @@ def upsert(model, key: dict, values: dict):
 class DemoLoader:
     def __init__(self, plugin: str) -> None:
         self.plugin = plugin
+        #: periods whose reports ``seed-demo`` builds and queues after loading (the article's period)
+        self.report_periods: list[str] = []
 
     # --- places and institutions -------------------------------------------------------
     def region(self, code: str, name: str, level: str, parent: str | None = None) -> Region:
@@ -345,6 +347,13 @@ class DemoLoader:
             {"organisation_id": self.org(org_code).id, "title": title},
             {"level": level, "issuer": issuer, "awarded_on": awarded_on, "member": member},
         )
+
+    # --- reports ------------------------------------------------------------------------------
+    def report(self, period: str) -> None:
+        """Ask ``seed-demo`` to build and queue this period's reports (YYYYMM, YYYYQn or YYYY), so a
+        newcomer sees the article's figures accepted by the (sandbox) gateway."""
+        if period not in self.report_periods:
+            self.report_periods.append(period)
 
     # --- look-ups ------------------------------------------------------------------------------
     def org(self, code: str) -> PartyOrganization:

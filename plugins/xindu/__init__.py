@@ -54,3 +54,4 @@ def register_schedules():
 @hookimpl
 def load_demo_data(app, demo):
     load(demo)
+    demo.report("2021")  # the period of the article's figures

@@ -80,7 +80,8 @@ def run(plugin: str, period_text: str, dry_run: bool) -> None:
             failed = True
             continue
         report = db.session.get(Report, result.report.id, populate_existing=True)
-        note = "（数据无变化，未重新发送 / unchanged, nothing sent）" if result.change == "unchanged" else ""
+        already_delivered = result.change == "unchanged" and report.id not in pending
+        note = "（数据无变化，未重新发送 / unchanged, nothing sent）" if already_delivered else ""
         line = f"{report.org_unit}\t{report.status}\t{report.receipt or '-'}"
         if report.status != "accepted":
             failed = True

@@ -28,10 +28,22 @@ def add_member(gw, name: str = "新党员") -> None:
 
 def test_rerunning_a_period_already_accepted_sends_nothing_new(gateway):
     gw = gateway()
-    assert gw.cli("sync", "run", "--plugin", gw.plugin, "--period", "202403").exit_code == 0
+    first = gw.cli("sync", "run", "--plugin", gw.plugin, "--period", "202403")
+    assert first.exit_code == 0 and "unchanged" not in first.output, first.output
     again = gw.cli("sync", "run", "--plugin", gw.plugin, "--period", "202403")
     assert again.exit_code == 0, again.output
     assert "unchanged" in again.output
+    assert len(gw.reports()) == 1 and len(gw.pushes()) == 1
+
+
+def test_a_run_that_delivers_a_report_queued_earlier_does_not_call_it_unsent(gateway):
+    gw = gateway()
+    with gw.app.app_context():
+        [queued] = build_all(gw.plugin, Period.parse("202403"), "scheduler", approve=True)
+        assert queued.report.status == "queued"
+    result = gw.cli("sync", "run", "--plugin", gw.plugin, "--period", "202403")
+    assert result.exit_code == 0, result.output
+    assert "accepted" in result.output and "unchanged" not in result.output
     assert len(gw.reports()) == 1 and len(gw.pushes()) == 1
 
 

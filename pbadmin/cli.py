@@ -158,12 +158,13 @@ def is_empty():
 
 
 def register_cli(app: Flask) -> None:
+    from pbadmin.importing.cli import import_cli
     from pbadmin.plugins.cli import plugins_cli
     from pbadmin.plugins.setup import add_plugin_commands
     from pbadmin.sandbox.cli import sandbox_gateway
     from pbadmin.sync.cli import scheduler_command, sync_cli
 
-    for command in (plugins_cli, sync_cli, scheduler_command, sandbox_gateway):
+    for command in (plugins_cli, sync_cli, scheduler_command, sandbox_gateway, import_cli):
         if command.name not in pbadmin_cli.commands:
             pbadmin_cli.add_command(command)
     add_plugin_commands(app, pbadmin_cli)

@@ -15,6 +15,7 @@ from pbadmin.models.auth import LoginAttempt, Role, User, user_org_grant, user_r
 from pbadmin.models.cooperation import Alliance, Pairing, PairingReport  # noqa: F401
 from pbadmin.models.geo import Institution, MedicalCommunity, Region, medical_community_member, region_tree  # noqa: F401
 from pbadmin.models.governance import Donation, Honor, Rectification  # noqa: F401
+from pbadmin.models.importing import ImportJob  # noqa: F401
 from pbadmin.models.org import CommitteeSeat, PartyOrganization, org_tree  # noqa: F401
 from pbadmin.models.people import Member  # noqa: F401
 from pbadmin.models.plugins import DataElement, PluginState  # noqa: F401

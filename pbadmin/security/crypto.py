@@ -33,6 +33,18 @@ def encrypt(plaintext: str) -> str:
     return _fernet(_data_key()).encrypt(plaintext.encode("utf-8")).decode("ascii")
 
 
+def encrypt_bytes(plaintext: bytes) -> bytes:
+    """For files kept in the database for a while (uploaded rosters carry ID numbers)."""
+    return _fernet(_data_key()).encrypt(plaintext)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet(_data_key()).decrypt(token)
+    except InvalidToken as exc:
+        raise DataKeyError("PBADMIN_DATA_KEY cannot decrypt a stored file") from exc
+
+
 def decrypt(token: str) -> str:
     try:
         return _fernet(_data_key()).decrypt(token.encode("ascii")).decode("utf-8")

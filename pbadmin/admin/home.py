@@ -1,25 +1,40 @@
-"""The admin home page: the user's scope at a glance (issue 5 grows it into a dashboard)."""
+"""The admin home page: a dashboard of the user's scope — key figures, charts and the compliance heat map.
+
+Figures, chart series and the heat map are computed in SQL (``pbadmin.dashboard``); the charts are
+drawn in the browser by the vendored Chart.js from a JSON block, so the page loads nothing from
+another origin and runs no inline script.
+"""
 
 from __future__ import annotations
 
 from flask import redirect, request, url_for
 from flask_admin import AdminIndexView, expose
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from pbadmin.extensions import db
-from pbadmin.models import Activity, Member, PartyOrganization, Rectification
-from pbadmin.models.choices import ACTIVE_MEMBER_STATUSES, BRANCH_KINDS
+from pbadmin.admin.links import may_open
+from pbadmin.dashboard import clock
+from pbadmin.dashboard.charts import chart_data
+from pbadmin.dashboard.figures import FIGURES, MEMBER_PARTS, key_figures
+from pbadmin.dashboard.heatmap import heat_map
+from pbadmin.models.choices import SHYK_KINDS
+from pbadmin.reporting.periods import Period
+from pbadmin.security import roles
 from pbadmin.security.scoping import current_scope
 
-FIGURES = (
-    (_l("Party organisations"), PartyOrganization, None),
-    (_l("Branches"), PartyOrganization, PartyOrganization.kind.in_(BRANCH_KINDS)),
-    (_l("Members"), Member, Member.status.in_(ACTIVE_MEMBER_STATUSES)),
-    (_l("Activities"), Activity, None),
-    (_l("Open rectifications"), Rectification, Rectification.status != "closed"),
-)
+#: months the charts and the heat map cover
+MONTHS = 12
+
+#: where each key figure's card leads: (endpoint, url arguments)
+FIGURE_LINKS = {
+    "organisations": ("org_tree.index", {}),
+    "branches": ("organisations.index_view", {}),
+    "members": ("members.index_view", {}),
+    "activities_this_year": ("activities.index_view", {}),
+    "served_this_year": ("activities.index_view", {}),
+    "rectifications_open": ("rectifications.index_view", {}),
+    "rectifications_overdue": ("compliance.index", {"_anchor": "pb-overdue"}),
+    "reports_awaiting": ("sync.index", {}),
+}
 
 
 class HomeView(AdminIndexView):
@@ -32,10 +47,28 @@ class HomeView(AdminIndexView):
     @expose("/")
     def index(self):
         scope = current_scope()
-        figures = []
-        for label, model, condition in FIGURES:
-            query = select(func.count(model.id)).where(scope.clause(model))
-            if condition is not None:
-                query = query.where(condition)
-            figures.append((label, db.session.scalar(query)))
-        return self.render("pbadmin/home.html", figures=figures)
+        today = clock.today()
+        with_reports = current_user.can(roles.APPROVE_REPORTS)
+        values = key_figures(scope, today, with_reports)
+        figures = [(key, label, values[key], _link(key)) for key, label in FIGURES if key in values]
+        chart_months = clock.months_ending(Period.containing(today, "month"), MONTHS)
+        heat_months = clock.months_ending(clock.last_complete_month(today), MONTHS)
+        return self.render(
+            "pbadmin/home.html",
+            figures=figures,
+            member_parts=[(key, label, values[key]) for key, label in MEMBER_PARTS],
+            charts=chart_data(scope, chart_months),
+            chart_span=(chart_months[0], chart_months[-1]),
+            heat=heat_map(scope, heat_months),
+            shyk_kinds=SHYK_KINDS,
+            today=today,
+            compliance_link=may_open("compliance"),
+        )
+
+
+def _link(key: str) -> str | None:
+    """The card's link, if the user may open that page."""
+    endpoint, arguments = FIGURE_LINKS[key]
+    if not may_open(endpoint.split(".", 1)[0]):
+        return None
+    return url_for(endpoint, **arguments)

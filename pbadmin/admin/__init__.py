@@ -56,11 +56,17 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(OrgTreeView(name=_l("Organisation tree"), category=ORGANISATION, endpoint="org_tree"))
     for view_class, model, name, category, endpoint in CORE_VIEWS:
         admin.add_view(view_class(model, name=name, category=category, endpoint=endpoint))
+    from pbadmin.admin.compliance import ComplianceView
+    from pbadmin.admin.importing import ImportView
+    from pbadmin.admin.ledger import LedgerView
     from pbadmin.admin.plugins import PluginAdminView
     from pbadmin.admin.sync import SyncView
     from pbadmin.plugins.setup import add_plugin_views
 
     admin.add_view(SyncView(name=_l("Sync to the province"), category=REPORTS, endpoint="sync"))
+    admin.add_view(ComplianceView(name=_l("Compliance"), category=SUPERVISION, endpoint="compliance"))
+    admin.add_view(ImportView(name=_l("Import from Excel"), category=ORGANISATION, endpoint="imports"))
+    admin.add_view(LedgerView(name=_l("Ledger"), category=SUPERVISION, endpoint="ledger"))
 
     admin.add_view(PluginAdminView(name=_l("Plugins"), category=SYSTEM, endpoint="plugins"))
     add_plugin_views(app, admin)

@@ -7,17 +7,20 @@ another origin and runs no inline script.
 
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+import datetime as dt
+
+from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pbadmin.admin.links import may_open
 from pbadmin.dashboard import clock
-from pbadmin.dashboard.charts import chart_data
+from pbadmin.dashboard.charts import chart_data, latest_activity_month
 from pbadmin.dashboard.figures import FIGURES, MEMBER_PARTS, key_figures
 from pbadmin.dashboard.heatmap import heat_map
 from pbadmin.models.choices import SHYK_KINDS
-from pbadmin.reporting.periods import Period
+from pbadmin.reporting.periods import Period, PeriodError
 from pbadmin.security import roles
 from pbadmin.security.scoping import current_scope
 
@@ -51,8 +54,11 @@ class HomeView(AdminIndexView):
         with_reports = current_user.can(roles.APPROVE_REPORTS)
         values = key_figures(scope, today, with_reports)
         figures = [(key, label, values[key], _link(key)) for key, label in FIGURES if key in values]
-        chart_months = clock.months_ending(Period.containing(today, "month"), MONTHS)
-        heat_months = clock.months_ending(clock.last_complete_month(today), MONTHS)
+        until = _until(today)
+        chart_months = clock.months_ending(until, MONTHS)
+        heat_months = clock.months_ending(min(until, clock.last_complete_month(today), key=_start), MONTHS)
+        latest = latest_activity_month(scope, dt.datetime.combine(today, dt.time.min))
+        earlier = latest if latest is not None and latest.start < chart_months[0].start else None
         return self.render(
             "pbadmin/home.html",
             figures=figures,
@@ -62,8 +68,30 @@ class HomeView(AdminIndexView):
             heat=heat_map(scope, heat_months),
             shyk_kinds=SHYK_KINDS,
             today=today,
+            until=until,
+            earlier_activity=earlier,
             compliance_link=may_open("compliance"),
         )
+
+
+def _until(today: dt.date) -> Period:
+    """The last month the charts and the heat map show: this month, or ``?until=YYYYMM`` (or YYYY-MM)."""
+    current = Period.containing(today, "month")
+    text = request.args.get("until", "").strip().replace("-", "")
+    if not text:
+        return current
+    try:
+        month = Period.parse(text)
+    except PeriodError:
+        month = None
+    if month is None or month.frequency != "month" or month.start > today:
+        flash(_("Choose a month that has begun, such as 202403."), "error")
+        return current
+    return month
+
+
+def _start(period: Period) -> dt.date:
+    return period.start
 
 
 def _link(key: str) -> str | None:

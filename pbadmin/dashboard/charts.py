@@ -110,3 +110,12 @@ def chart_data(scope: Scope, months: Sequence[Period]) -> dict:
         "members": members_by_status(scope),
         "brands": brand_activity(scope, months),
     }
+
+
+def latest_activity_month(scope: Scope, today) -> Period | None:
+    """The month of the latest activity in scope that has begun: where a dashboard with an empty
+    window (a region whose records are all older, such as the demo's) can point the user."""
+    latest = db.session.scalar(
+        select(func.max(Activity.starts_at)).where(scope.clause(Activity), Activity.starts_at < today)
+    )
+    return Period.containing(latest.date(), "month") if latest is not None else None

@@ -161,3 +161,33 @@ def test_the_statements_do_not_grow_with_the_branches(app, world, superadmin_cli
     add_branches(app, world, 30)
     many = statements_for(app, superadmin_client, url)
     assert many == few, f"{url}: {few} statements for 2 branches, {many} for 32"
+
+
+def test_the_charts_and_heat_map_end_at_the_month_asked_for(staff_a_client):
+    body = staff_a_client.get("/admin/?until=2023-12").get_data(as_text=True)
+    assert "202301–202312" in body  # the charts' span
+    assert attr(body, "data-month") == {f"2023{month:02d}" for month in range(1, 13)}
+    assert 'value="2023-12"' in body and "alert" not in body
+
+
+def test_by_default_the_heat_map_ends_at_the_last_complete_month(staff_a_client):
+    body = staff_a_client.get("/admin/").get_data(as_text=True)
+    assert "202305–202404" in body  # the charts include this month (today is 2024-04-15)
+    assert max(attr(body, "data-month")) == "202403"
+
+
+@pytest.mark.parametrize("until", ["abc", "2024Q1", "2024", "202405", "999912", "%00"])
+def test_a_bad_until_falls_back_to_this_month_with_a_message(staff_a_client, until):
+    answer = staff_a_client.get(f"/admin/?until={until}")
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert "202305–202404" in body and "alert" in body
+
+
+def test_an_empty_window_points_to_the_latest_activity_in_scope(app, staff_a_client):
+    app.config["PBADMIN_TODAY"] = "2026-06-15"  # two years after the world's activities
+    body = staff_a_client.get("/admin/").get_data(as_text=True)
+    assert 'id="pb-earlier-activity"' in body
+    assert "2024-03" in body and 'href="/admin/?until=202403"' in body
+    shifted = staff_a_client.get("/admin/?until=202403").get_data(as_text=True)
+    assert 'id="pb-earlier-activity"' not in shifted

@@ -84,6 +84,9 @@ DEFAULTS = {
     "PBADMIN_OUTBOX_WORKERS": 2,
     "PBADMIN_OUTBOX_POLL": 2.0,
     "PBADMIN_SCHEDULER_LEASE_SECONDS": 30,
+    # Excel/CSV imports (docs/staff-workflows.md): the largest file, and when a silent job is taken over.
+    "PBADMIN_IMPORT_MAX_ROWS": 20_000,
+    "PBADMIN_IMPORT_STALE_SECONDS": 120,
 }
 
 

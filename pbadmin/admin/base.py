@@ -59,6 +59,8 @@ class PbModelView(ModelView):
     #: permission needed to see this view, and to change its records
     view_permission = roles.VIEW
     edit_permission = roles.EDIT
+    #: fields a link may fill in on an empty create form (``?organisation=12``), as the compliance lists do
+    prefill_fields: tuple[str, ...] = ()
     #: column -> Choices: labels in lists and exports, select boxes in forms
     choices: dict[str, Choices] = {}
     #: many-to-one / many-to-many relationships that keep a plain select (small tables)
@@ -221,7 +223,10 @@ class PbModelView(ModelView):
         return valid
 
     def create_form(self, obj=None):
-        return self._guard_form(super().create_form(obj), editing=False)
+        form = self._guard_form(super().create_form(obj), editing=False)
+        if request.method == "GET":
+            _prefill(form, self.prefill_fields)
+        return form
 
     def edit_form(self, obj=None):
         return self._guard_form(super().edit_form(obj), editing=True)
@@ -298,6 +303,23 @@ def _pii_formatter(mask):
     # exports call with context=None and must get plain text (Flask-Admin rejects macro-named functions)
     format_pii.__name__ = f"format_pii_{mask.__name__}"
     return format_pii
+
+
+def _prefill(form, names: tuple[str, ...]) -> None:
+    """Fill fields of a new record from the query string; what does not parse, or lies outside the
+    user's scope (the scoped loader resolves nothing), is left blank rather than refused."""
+    for name in names:
+        raw = request.args.get(name)
+        if raw is None or name not in form:
+            continue
+        field = form[name]
+        if isinstance(field, AjaxSelectField):
+            field.data = field.loader.get_one(raw)
+            continue
+        try:
+            field.process_formdata([raw])
+        except ValueError:
+            field.data = None
 
 
 def _walk_fields(form):

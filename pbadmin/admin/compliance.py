@@ -155,13 +155,19 @@ def _window_links(rows: list[WindowRow], here: str) -> dict[tuple[int, str, str]
     """Per (branch, rule kind, window): where to record the missing meeting and where to see those held."""
     codes = branch_codes([row.result.branch_id for row in rows if not row.met])
     type_ids = shyk_type_ids() if codes else {}
-    create = url_for("activities.create_view", url=here) if may_create("activities") else None
+    can_create = may_create("activities")
     links = {}
     for row in rows:
         if row.met:
             continue
         result = row.result
         code = codes.get(result.branch_id)
-        listing = activity_list_url(code, type_ids.get(result.rule.shyk_kind), result.window) if code else None
+        type_id = type_ids.get(result.rule.shyk_kind)
+        listing = activity_list_url(code, type_id, result.window) if code else None
+        create = (
+            url_for("activities.create_view", url=here, organisation=result.branch_id, activity_type=type_id)
+            if can_create
+            else None
+        )
         links[(result.branch_id, result.rule.shyk_kind, result.window.code)] = {"create": create, "list": listing}
     return links

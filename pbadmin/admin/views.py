@@ -194,6 +194,7 @@ class AttendanceInline(InlineFormAdmin):
 
 class ActivityView(PbModelView):
     plain_select_relations = ("activity_type",)
+    prefill_fields = ("organisation", "activity_type")
     column_list = ["starts_at", "title", "activity_type", "organisation", "brand", "people_served", "volunteer_hours"]
     column_searchable_list = ["title", "place"]
     column_default_sort = ("starts_at", True)
@@ -302,6 +303,7 @@ class PairingView(PbModelView):
 
 
 class PairingReportView(PbModelView):
+    prefill_fields = ("pairing", "month")
     column_list = ["pairing", "month", "submitted_on"]
     column_default_sort = ("month", True)
     column_filters = ["month", "submitted_on"]

@@ -74,6 +74,41 @@ def test_staff_get_links_to_record_the_meeting_and_fix_the_rectification(world, 
     assert "/admin/pairing_reports/new/" in body
 
 
+def _selected(body: str, field: str) -> set[str]:
+    """The values a form's field shows as chosen: a selected option, or an ajax select's data-json id."""
+    select = re.search(rf'<(?:select|input)[^>]*\bname="{field}"[^>]*>(.*?)(?:</select>|$)', body, re.S | re.M)
+    assert select, f"no field {field}"
+    tag = select.group(0)
+    chosen = set(re.findall(r'<option[^>]*selected[^>]*value="([^"]*)"', tag))
+    chosen |= set(re.findall(r'<option[^>]*value="([^"]*)"[^>]*selected', tag))
+    chosen |= set(re.findall(r'data-json="\[(\d+),', tag.split(">", 1)[0].replace("&#34;", '"')))
+    chosen |= set(re.findall(r'\bvalue="([^"]+)"', tag.split(">", 1)[0]))
+    return chosen
+
+
+def test_the_record_and_report_links_fill_in_the_branch_the_type_and_the_pairing(app, world, staff_a_client):
+    body = page(staff_a_client, "?period=202403")
+    record = re.search(r'href="(/admin/activities/new/[^"]*)"', body).group(1).replace("&amp;", "&")
+    assert f"organisation={world['org_a']}" in record and "activity_type=" in record
+    form = staff_a_client.get(record).get_data(as_text=True)
+    assert str(world["org_a"]) in _selected(form, "organisation")
+    assert _selected(form, "activity_type") - {"__None", ""}
+    report = re.search(r'href="(/admin/pairing_reports/new/[^"]*)"', body).group(1).replace("&amp;", "&")
+    form = staff_a_client.get(report).get_data(as_text=True)
+    assert str(world["pairing_a"]) in _selected(form, "pairing")
+    assert "202403" in _selected(form, "month")
+
+
+def test_a_prefilled_organisation_outside_the_scope_or_a_bad_value_is_left_blank(world, staff_a_client):
+    form = staff_a_client.get(f"/admin/activities/new/?organisation={world['org_b']}&activity_type=abc")
+    body = form.get_data(as_text=True)
+    assert form.status_code == 200
+    assert str(world["org_b"]) not in _selected(body, "organisation")
+    assert "外科党支部" not in body
+    bad_month = staff_a_client.get("/admin/pairing_reports/new/?month=notamonth&pairing=x")
+    assert bad_month.status_code == 200
+
+
 def test_viewers_get_links_to_read_but_not_to_edit(world, viewer_a_client):
     body = page(viewer_a_client, "?period=202403")
     assert "/admin/activities/new/" not in body and "/admin/pairing_reports/new/" not in body

@@ -87,6 +87,7 @@ DEFAULTS = {
     # Excel/CSV imports (docs/staff-workflows.md): the largest file, and when a silent job is taken over.
     "PBADMIN_IMPORT_MAX_ROWS": 20_000,
     "PBADMIN_IMPORT_STALE_SECONDS": 120,
+    "PBADMIN_IMPORT_KEEP_DAYS": 7,
 }
 
 

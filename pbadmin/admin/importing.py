@@ -85,6 +85,7 @@ class ImportView(BaseView):
             filename = PurePath(form.file.data.filename or "").name
             job = jobs.create(form.kind.data, target, current_user, filename, data)
             return redirect(url_for(".job", job_id=job.id))
+        jobs.forget_old_uploads()
         recent = db.session.scalars(
             select(ImportJob)
             .where(ImportJob.user_id == current_user.id, current_scope().clause(ImportJob))
@@ -105,6 +106,7 @@ class ImportView(BaseView):
     def job(self, job_id: int):
         job = self._job_or_404(job_id)
         jobs.resume_if_stale(job)
+        kept = job.data is not None
         problems = problems_from_json(job.errors) if job.status == "invalid" else []
         message = Problem.from_json(job.message) if job.message else None
         return self.render(
@@ -114,7 +116,8 @@ class ImportView(BaseView):
             progress_text=progress_text(job),
             problems=problems[:SHOWN_PROBLEMS],
             hidden_problems=max(0, len(problems) - SHOWN_PROBLEMS),
-            can_download=job.status == "invalid" and any(p.row is not None for p in problems),
+            can_download=kept and job.status == "invalid" and any(p.row is not None for p in problems),
+            file_gone=not kept and job.status in ("invalid", "valid"),
             message=message,
             kinds=IMPORT_KINDS,
             statuses=IMPORT_STATUSES,

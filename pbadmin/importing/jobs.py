@@ -36,6 +36,7 @@ from pbadmin.sync.outbox import database_now
 
 log = logging.getLogger(__name__)
 DEFAULT_STALE_SECONDS = 120
+DEFAULT_KEEP_DAYS = 7
 CHECK, COMMIT = "check", "commit"
 #: the phase each running status belongs to
 PHASES = {"validating": CHECK, "committing": COMMIT}
@@ -58,6 +59,25 @@ def stale_after() -> dt.timedelta:
 
 def file_data(job: ImportJob) -> bytes | None:
     return decrypt_bytes(job.data) if job.data is not None else None
+
+
+def forget_old_uploads() -> int:
+    """Clear the files of jobs that ended without importing (errors, never committed, failed) once
+    they are ``PBADMIN_IMPORT_KEEP_DAYS`` old: they hold ID numbers, and a user coming back that
+    late uploads the file again. Returns how many were cleared."""
+    keep = dt.timedelta(days=float(current_app.config.get("PBADMIN_IMPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS)))
+    cleared = db.session.execute(
+        update(ImportJob)
+        .where(
+            ImportJob.data.is_not(None),
+            ImportJob.status.not_in(RUNNING_STATUSES),
+            ImportJob.updated_at < database_now() - keep,
+        )
+        .values(data=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return cleared
 
 
 # --- starting ----------------------------------------------------------------------------------

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from pbadmin.extensions import db
 from pbadmin.models import ImportJob, Member
@@ -186,3 +187,32 @@ def test_a_template_uploaded_empty_says_it_has_no_rows(staff_a_client, world):
     template = staff_a_client.get("/admin/imports/template/members.xlsx").data
     _, page = _job_page(staff_a_client, _upload(staff_a_client, template, world["org_a"]))
     assert 'tr data-row="file"' in page
+
+
+def test_an_upload_left_unimported_is_forgotten_after_the_keep_days(app, staff_a_client, world):
+    rows = [member_row(index) for index in range(2)]
+    clean_url, page = _job_page(staff_a_client, _upload(staff_a_client, xlsx_bytes(rows), world["org_a"]))
+    assert 'id="pb-import-commit"' in page
+    rows[1]["公民身份号码"] = wrong_check_digit(rows[1]["公民身份号码"])
+    bad_url, page = _job_page(staff_a_client, _upload(staff_a_client, xlsx_bytes(rows), world["org_a"]))
+    assert 'id="pb-import-errors-download"' in page
+    with app.app_context():
+        stale = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=8)
+        db.session.execute(update(ImportJob).values(updated_at=stale))
+        db.session.commit()
+    staff_a_client.get(UPLOAD)  # the upload page clears what is too old
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(ImportJob.data.is_not(None))) == 0
+    clean = staff_a_client.get(clean_url).get_data(as_text=True)
+    assert 'id="pb-import-file-gone"' in clean and 'id="pb-import-commit"' not in clean
+    answer = staff_a_client.post(clean_url + "commit", data={"csrf_token": csrf_token(staff_a_client, clean_url)})
+    assert answer.status_code == 302 and _members(app) == 9  # nothing to import any more
+    bad = staff_a_client.get(bad_url).get_data(as_text=True)
+    assert 'id="pb-import-file-gone"' in bad and 'id="pb-import-errors-download"' not in bad
+    assert staff_a_client.get(bad_url + "errors.xlsx").status_code == 404
+
+
+def test_a_recent_upload_is_kept(app, staff_a_client, world):
+    url, _ = _job_page(staff_a_client, _upload(staff_a_client, xlsx_bytes([member_row(0)]), world["org_a"]))
+    staff_a_client.get(UPLOAD)
+    assert 'id="pb-import-commit"' in staff_a_client.get(url).get_data(as_text=True)

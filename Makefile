@@ -52,6 +52,9 @@ i18n-extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv migrations tests" -o pbadmin/translations/messages.pot .
 	$(BIN)/pybabel update -i pbadmin/translations/messages.pot -d pbadmin/translations --no-fuzzy-matching
 
+bench: $(STAMP)
+	$(BIN)/python -m bench.import_roster
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, has_request_context, redirect, request, send_file, url_for
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
@@ -29,6 +29,7 @@ from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from pbadmin.admin.ajax import loader_for
+from pbadmin.admin.downloads import xlsx_download
 from pbadmin.admin.errors import describe_integrity_error
 from pbadmin.admin.filters import OrgSubtreeFilter
 from pbadmin.admin.labels import LABELS
@@ -278,13 +279,7 @@ class PbModelView(ModelView):
             sheet.append([_cell(self.get_export_value(row, column)) for column, _ in self._export_columns])
         buffer = io.BytesIO()
         workbook.save(buffer)
-        buffer.seek(0)
-        return send_file(
-            buffer,
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            as_attachment=True,
-            download_name=self.get_export_name(export_type="xlsx"),
-        )
+        return xlsx_download(buffer.getvalue(), self.get_export_name(export_type="xlsx"))
 
 
 def _cell(value):

@@ -9,10 +9,9 @@ target organisation is one of the user's. Every POST carries a CSRF token.
 
 from __future__ import annotations
 
-import io
 from pathlib import PurePath
 
-from flask import abort, flash, jsonify, redirect, send_file, url_for
+from flask import abort, flash, jsonify, redirect, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +22,7 @@ from sqlalchemy import select
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
+from pbadmin.admin.downloads import xlsx_download
 from pbadmin.extensions import db
 from pbadmin.importing import jobs
 from pbadmin.importing.columns import COLUMNS
@@ -34,7 +34,6 @@ from pbadmin.models.importing import IMPORT_KINDS, IMPORT_STATUSES, RUNNING_STAT
 from pbadmin.security import roles
 from pbadmin.security.scoping import current_scope
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: problems listed on the page; the rest are in the downloadable file
 SHOWN_PROBLEMS = 1000
 RECENT_JOBS = 20
@@ -100,7 +99,7 @@ class ImportView(BaseView):
     def template(self, kind: str):
         if kind not in COLUMNS:
             abort(404)
-        return _xlsx(template_workbook(kind), FILENAMES[kind])
+        return xlsx_download(template_workbook(kind), FILENAMES[kind])
 
     @expose("/job/<int:job_id>/")
     def job(self, job_id: int):
@@ -148,7 +147,7 @@ class ImportView(BaseView):
             job.kind, data, problems_from_json(job.errors), reveal=current_user.can(roles.VIEW_PII)
         )
         stem = PurePath(job.filename).stem or "import"
-        return _xlsx(content, f"{stem}_错误行.xlsx")
+        return xlsx_download(content, f"{stem}_错误行.xlsx")
 
     @expose("/job/<int:job_id>/commit", methods=["POST"])
     def commit(self, job_id: int):
@@ -175,7 +174,3 @@ def progress_text(job: ImportJob) -> str:
         status=IMPORT_STATUSES.label(job.status),
         total=job.total_rows,
     )
-
-
-def _xlsx(content: bytes, filename: str):
-    return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=filename)

@@ -8,15 +8,15 @@ viewers hold too. ID numbers are masked for everyone (see ``pbadmin.ledger.data`
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from pbadmin.admin.downloads import xlsx_download
 from pbadmin.admin.labels import LABELS
+from pbadmin.admin.tree import children_in_sight
 from pbadmin.dashboard import clock
 from pbadmin.extensions import db
 from pbadmin.ledger.data import SECTIONS, gather
@@ -27,7 +27,6 @@ from pbadmin.models.choices import ORG_KINDS
 from pbadmin.security import roles
 from pbadmin.security.scoping import current_scope
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 1921
 MAX_ID = 2**31 - 1
 
@@ -40,10 +39,7 @@ def organisation_options() -> list[tuple[int, str, str, int]]:
         .where(current_scope().clause(PartyOrganization))
         .order_by(PartyOrganization.name, PartyOrganization.id)
     ).all()
-    visible = {row.id for row in rows}
-    children: dict[int | None, list] = {}
-    for row in rows:
-        children.setdefault(row.parent_id if row.parent_id in visible else None, []).append(row)
+    children = children_in_sight(rows)
     options: list[tuple[int, str, str, int]] = []
     stack = [(row, 0) for row in reversed(children.get(None, []))]
     while stack:
@@ -129,9 +125,4 @@ class LedgerView(BaseView):
         if year is None:
             abort(404)
         ledger = gather(current_scope(), organisation, year)
-        return send_file(
-            io.BytesIO(workbook_bytes(ledger)),
-            mimetype=XLSX_TYPE,
-            as_attachment=True,
-            download_name=download_name(ledger),
-        )
+        return xlsx_download(workbook_bytes(ledger), download_name(ledger))

@@ -33,9 +33,14 @@ class OrgTreeView(BaseView):
             .where(scope.clause(PartyOrganization))
             .order_by(PartyOrganization.code)
         ).all()
-        visible = {row.id for row in rows}
-        children: dict[int | None, list] = {}
-        for row in rows:
-            parent = row.parent_id if row.parent_id in visible else None
-            children.setdefault(parent, []).append(row)
-        return self.render("pbadmin/tree.html", children=children, kinds=ORG_KINDS)
+        return self.render("pbadmin/tree.html", children=children_in_sight(rows), kinds=ORG_KINDS)
+
+
+def children_in_sight(rows) -> dict[int | None, list]:
+    """Rows (with ``id`` and ``parent_id``) by their parent, in the given order; a row whose parent
+    is not among them is a root (under ``None``), as its parent lies outside the user's scope."""
+    visible = {row.id for row in rows}
+    children: dict[int | None, list] = {}
+    for row in rows:
+        children.setdefault(row.parent_id if row.parent_id in visible else None, []).append(row)
+    return children

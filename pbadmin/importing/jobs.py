@@ -28,11 +28,11 @@ from pbadmin.extensions import db
 from pbadmin.importing.pipeline import Check, check_file, write
 from pbadmin.importing.problems import N_, Problem, problems_to_json
 from pbadmin.models import ImportJob, PartyOrganization, User
+from pbadmin.models.base import database_now
 from pbadmin.models.importing import RUNNING_STATUSES
 from pbadmin.security import roles
 from pbadmin.security.crypto import decrypt_bytes, encrypt_bytes
 from pbadmin.security.scoping import scope_for
-from pbadmin.sync.outbox import database_now
 
 log = logging.getLogger(__name__)
 DEFAULT_STALE_SECONDS = 120

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Integer, func, true
+from sqlalchemy import DateTime, ForeignKey, Integer, func, text, true
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from pbadmin.extensions import db
 
 
 def assign_changed(row, values: dict) -> None:
@@ -18,6 +20,15 @@ def assign_changed(row, values: dict) -> None:
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def database_now() -> dt.datetime:
+    """Naive UTC from the database's clock on PostgreSQL (one clock for every host), else this host's.
+
+    Leases, claims and heartbeats compare times written by several hosts, so they use this."""
+    if db.engine.dialect.name == "postgresql":
+        return db.session.execute(text("SELECT clock_timestamp() AT TIME ZONE 'UTC'")).scalar()
+    return utcnow()
 
 
 class Timestamped:

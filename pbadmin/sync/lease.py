@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pbadmin.extensions import db
 from pbadmin.models import SchedulerLease
-from pbadmin.sync.outbox import database_now
+from pbadmin.models.base import database_now
 
 SCHEDULER = "scheduler"
 

@@ -20,12 +20,12 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from flask import Flask, current_app
-from sqlalchemy import and_, exists, func, or_, select, text, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from pbadmin.extensions import db
 from pbadmin.models import Report, ReportAttempt
-from pbadmin.models.base import utcnow
+from pbadmin.models.base import database_now, utcnow
 from pbadmin.sync import catalogue
 from pbadmin.sync.gateways import Answer
 from pbadmin.sync.outcomes import Outcome, RetryPolicy, classify
@@ -38,13 +38,6 @@ INTERRUPTED = "上一次发送未完成（工作进程中断），重新发送 /
 
 def worker_name(role: str = "worker") -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{role}:{uuid.uuid4().hex[:6]}"
-
-
-def database_now() -> dt.datetime:
-    """Naive UTC from the database's clock on PostgreSQL (one clock for every host), else this host's."""
-    if db.engine.dialect.name == "postgresql":
-        return db.session.execute(text("SELECT clock_timestamp() AT TIME ZONE 'UTC'")).scalar()
-    return utcnow()
 
 
 def _claimable(now: dt.datetime):

@@ -62,6 +62,8 @@ def make_app(database_url: str, **overrides):
         "PBADMIN_DATA_KEY": TEST_DATA_KEY,
         "PBADMIN_SCHEDULER": False,
         "SERVER_NAME": None,
+        # one PBKDF2 round: production keeps scrypt (pbadmin.security.passwords)
+        "PBADMIN_PASSWORD_METHOD": "pbkdf2:sha256:1",
     }
     config.update(overrides)
     return create_app(config)

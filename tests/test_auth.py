@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from pbadmin.extensions import db
 from pbadmin.models import Activity, LoginAttempt, Member, User
+from tests.conftest import make_app
 from tests.helpers import PASSWORD, csrf_token, login, submit
 
 WRONG = "not the password"
@@ -106,12 +107,18 @@ def test_login_of_an_unknown_user_gets_the_same_answer(client, world):
     assert not is_logged_in(client)
 
 
-def test_passwords_are_hashed_with_scrypt(app, world):
+def test_passwords_are_hashed_with_scrypt_unless_configured_otherwise(app, world):
     with app.app_context():
         for user in db.session.scalars(select(User)):
-            assert user.password_hash.startswith("scrypt:")
+            assert user.password_hash.startswith("pbkdf2:sha256:1$")  # the suite's cheap setting
             assert PASSWORD not in user.password_hash
             assert user.check_password(PASSWORD) and not user.check_password(WRONG)
+    production = make_app(app.config["SQLALCHEMY_DATABASE_URI"], PBADMIN_PASSWORD_METHOD=None)
+    with production.app_context():
+        user = User(username="prod")
+        user.set_password(PASSWORD)
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password(PASSWORD) and not user.check_password(WRONG)
 
 
 def test_a_successful_login_records_last_login_time(app, client, world):

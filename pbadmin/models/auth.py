@@ -7,10 +7,10 @@ import datetime as dt
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, String, Table, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from pbadmin.extensions import db
 from pbadmin.models.base import Scoped, Timestamped, utcnow
+from pbadmin.security.passwords import hash_password, verify_password
 
 
 class Role(Timestamped, db.Model):
@@ -62,10 +62,10 @@ class User(UserMixin, Scoped, Timestamped, db.Model):
         return bool(self.active)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
 
     def can(self, permission: str) -> bool:
         return self.role is not None and permission in (self.role.permissions or ())

@@ -60,14 +60,15 @@ def _import(kind: str, path: Path, org_code: str, dry_run: bool) -> None:
         if not check.ok:
             for problem in check.problems:
                 click.echo(problem.line())
-            click.echo(
-                _(
+            if check.bad_rows:
+                summary = _(
                     "%(rows)s of %(total)s rows have problems; nothing was imported.",
                     rows=check.bad_rows,
                     total=check.total_rows,
-                ),
-                err=True,
-            )
+                )
+            else:
+                summary = _("The file cannot be imported as it is; nothing was imported.")
+            click.echo(summary, err=True)
             sys.exit(1)
         created, updated, unchanged = check.counts
         counts = {"created": created, "updated": updated, "unchanged": unchanged}

@@ -26,6 +26,7 @@ from pbadmin.importing.columns import COLUMNS, ERROR_HEADER, SOURCE_ROW_HEADER, 
 from pbadmin.importing.pipeline import locate, max_rows
 from pbadmin.importing.problems import Problem, mask_value
 from pbadmin.importing.readers import UnreadableFile
+from pbadmin.security.spreadsheets import append_row
 
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 HEADER_FONT = Font(bold=True)
@@ -49,13 +50,13 @@ def errors_workbook(kind: str, data: bytes, problems: list[Problem], reveal: boo
     if found is not None and by_row:
         _copy_bad_rows(sheet, kind, found, by_row, reveal)
     else:
-        sheet.append([SOURCE_ROW_HEADER, ERROR_HEADER])
+        append_row(sheet, [SOURCE_ROW_HEADER, ERROR_HEADER])
     file_problems = [problem for problem in problems if problem.row is None]
     if file_problems:
         other = workbook.create_sheet(_("Problems of the file"))
-        other.append([_("Column"), ERROR_HEADER])
+        append_row(other, [_("Column"), ERROR_HEADER])
         for problem in file_problems:
-            other.append([problem.column, problem.text()])
+            append_row(other, [problem.column, problem.text()])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -72,7 +73,7 @@ def _copy_bad_rows(sheet, kind: str, found, by_row: dict[int, list[Problem]], re
     }
     position_of_header = {c.header: header.positions[c.field] for c in columns if c.field in header.positions}
 
-    sheet.append([header_cells[position] for position in keep] + [SOURCE_ROW_HEADER, ERROR_HEADER])
+    append_row(sheet, [header_cells[position] for position in keep] + [SOURCE_ROW_HEADER, ERROR_HEADER])
     for cell in sheet[1]:
         cell.font = HEADER_FONT
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -87,7 +88,7 @@ def _copy_bad_rows(sheet, kind: str, found, by_row: dict[int, list[Problem]], re
                 value = mask_value(value, masks[position])
             values.append(value)
         reasons = "\n".join(_reason(problem) for problem in problems)
-        sheet.append([*values, number, reasons])
+        append_row(sheet, [*values, number, reasons])
         row = sheet.max_row
         for index, position in enumerate(keep, start=1):
             cell = sheet.cell(row=row, column=index)

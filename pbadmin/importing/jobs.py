@@ -239,10 +239,19 @@ def _run_phase(job: ImportJob, user: User | None, phase: str, worker: Worker) ->
     elif check.ok:
         _finish(worker, check, status="valid", validated_at=database_now())
     else:
-        changed = None
-        if phase == COMMIT:
-            changed = Problem(None, "", "", N_("the data changed since the check; nothing was imported"))
-        _finish(worker, check, status="invalid", validated_at=database_now(), message=changed and changed.to_json())
+        note = None
+        if check.unreadable:
+            reason = check.problems[0]
+            note = Problem(
+                None,
+                "",
+                "",
+                N_("the file could not be read, so nothing was imported: %(reason)s"),
+                {**reason.params, "reason": reason.message},
+            )
+        elif phase == COMMIT:
+            note = Problem(None, "", "", N_("the data changed since the check; nothing was imported"))
+        _finish(worker, check, status="invalid", validated_at=database_now(), message=note and note.to_json())
 
 
 def _finish(worker: Worker, check: Check, **values) -> None:
@@ -264,9 +273,15 @@ def _record_failure(worker: Worker, exc: Exception) -> None:
         from pbadmin.admin.errors import describe_integrity_error
 
         detail = describe_integrity_error(exc)
+        message = Problem(None, "", "", N_("the import failed and nothing was saved (%(error)s)"), {"error": detail})
     else:
-        detail = type(exc).__name__
-    message = Problem(None, "", "", N_("the import failed and nothing was saved (%(error)s)"), {"error": detail})
+        # never the exception's class or text: they say nothing to a user and may say too much (the log has them)
+        message = Problem(
+            None,
+            "",
+            "",
+            N_("the import failed and nothing was saved (an unexpected error; the server log has the details)"),
+        )
     try:
         worker.finish(status="failed", message=message.to_json(), finished_at=database_now())
     except TakenOver:

@@ -16,7 +16,7 @@ from flask import current_app
 
 from pbadmin.importing.columns import COLUMNS, HEADER_SEARCH_ROWS, Column, Header, find_header
 from pbadmin.importing.problems import N_, Invalid, Problem, mask_value
-from pbadmin.importing.readers import Table, UnreadableFile, read_tables
+from pbadmin.importing.readers import DEFAULT_MAX_UNCOMPRESSED_BYTES, Table, UnreadableFile, read_tables
 from pbadmin.importing.values import is_blank
 from pbadmin.models import PartyOrganization
 from pbadmin.security.scoping import Scope
@@ -30,6 +30,11 @@ Progress = Callable[[int, int], None]
 
 def max_rows() -> int:
     return int(current_app.config.get("PBADMIN_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+def max_uncompressed_bytes() -> int:
+    """What an uploaded workbook may unpack to, all its parts together."""
+    return int(current_app.config.get("PBADMIN_IMPORT_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED_BYTES))
 
 
 @dataclass
@@ -91,6 +96,8 @@ class Check:
     total_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     importer: Importer | None = None
+    #: the file could not be read at all (its problem says why)
+    unreadable: bool = False
 
     @property
     def ok(self) -> bool:
@@ -121,7 +128,7 @@ def _file_problem(message: str, **params: object) -> Problem:
 
 def locate(data: bytes, columns: tuple[Column, ...], limit: int) -> tuple[Table, Header] | None:
     """The first sheet with a header row of these columns, and that header; raises UnreadableFile."""
-    for table in read_tables(data, limit + HEADER_SEARCH_ROWS):
+    for table in read_tables(data, limit + HEADER_SEARCH_ROWS, max_uncompressed_bytes()):
         header = find_header(table, columns)
         if header is not None:
             return table, header
@@ -139,6 +146,7 @@ def check_file(
         found = locate(data, columns, limit)
     except UnreadableFile as exc:
         check.problems.append(_file_problem(exc.message, **exc.params))
+        check.unreadable = True
         return check
     if found is None:
         headers = "、".join(column.header for column in columns if column.required)

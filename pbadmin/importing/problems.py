@@ -56,9 +56,11 @@ class Problem:
     params: dict[str, str] = field(default_factory=dict)
 
     def text(self) -> str:
-        """The reason in the current language."""
+        """The reason in the current language; a translated parameter gets the other parameters too."""
+        plain = {key: value for key, value in self.params.items() if key not in TRANSLATED_PARAMS}
         params = {
-            key: (_(value) if key in TRANSLATED_PARAMS and value else value) for key, value in self.params.items()
+            key: (_(value, **plain) if key in TRANSLATED_PARAMS and value else value)
+            for key, value in self.params.items()
         }
         return _(self.message, **params)
 

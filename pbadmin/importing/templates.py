@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pbadmin.importing.columns import COLUMNS, Column
+from pbadmin.security.spreadsheets import append_row, as_text
 
 #: rows of the data sheet that get the column formats and drop-downs
 FORMATTED_ROWS = 2000
@@ -35,7 +36,7 @@ def template_workbook(kind: str) -> bytes:
     sheet = workbook.active
     sheet.title = SHEET_TITLES[kind]
     for position, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=position, value=column.header)
+        cell = as_text(sheet.cell(row=1, column=position, value=column.header))
         cell.font = REQUIRED_FONT if column.required else PLAIN_FONT
         cell.fill = HEADER_FILL
         letter = get_column_letter(position)
@@ -81,17 +82,17 @@ def _explain(sheet, kind: str, columns: tuple[Column, ...]) -> None:
             _("An activity with the same organisation, type, title and start is updated; so is its attendance.")
         )
     for note in notes:
-        sheet.append([note])
+        append_row(sheet, [note])
     sheet.append([])
     heading = [_("Column"), _("Required"), _("What to write"), _("Allowed values")]
-    sheet.append(heading)
+    append_row(sheet, heading)
     for cell in sheet[sheet.max_row]:
         cell.font = PLAIN_FONT
         cell.fill = HEADER_FILL
     for column in columns:
         allowed = "、".join(column.allowed()) if column.allowed else ""
-        sheet.append(
-            [column.header, _("Yes") if column.required else "", _(column.help) if column.help else "", allowed]
+        append_row(
+            sheet, [column.header, _("Yes") if column.required else "", _(column.help) if column.help else "", allowed]
         )
         for cell in sheet[sheet.max_row]:
             cell.alignment = wrap

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from pbadmin.admin.labels import LABELS
 from pbadmin.ledger.data import SECTIONS, Ledger
 from pbadmin.ledger.text import HEADINGS, category_label, names, status_label
+from pbadmin.security.spreadsheets import xlsx_cell
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -132,7 +133,7 @@ def _cell(sheet, value, bold: bool = False) -> WriteOnlyCell:
         value = float(value)
     elif value is not None and not isinstance(value, (int, float, str, dt.date)):
         value = str(value)
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = xlsx_cell(sheet, value)  # a name like "=HYPERLINK(...)" stays text
     if isinstance(value, dt.datetime):
         cell.number_format = DATETIME_FORMAT
     elif isinstance(value, dt.date):

@@ -54,9 +54,19 @@ def validate_phone(value: str) -> str:
 
 
 def mask_id_number(number: str | None) -> str:
+    """Always masked, whatever its length: fewer than half of the characters show, never the whole.
+
+    An 18-character number keeps its first four and last four ("1101**********0021"); shorter
+    values show at most (length - 1) // 4 characters at each end (a 15-digit old number three
+    and three), and anything under 8 characters is only stars.
+    """
     if not number:
         return ""
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    length = len(number)
+    shown = 0 if length < 8 else min(4, (length - 1) // 4)
+    if not shown:
+        return "*" * length
+    return number[:shown] + "*" * (length - 2 * shown) + number[-shown:]
 
 
 def mask_phone(phone: str | None) -> str:

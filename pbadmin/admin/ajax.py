@@ -6,6 +6,7 @@ from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_babel import lazy_gettext as _l
 
 from pbadmin.extensions import db
+from pbadmin.params import MAX_ID, contains_nul, record_id
 from pbadmin.security.scoping import current_scope
 
 # Columns each look-up searches, per target model name.
@@ -36,7 +37,13 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return super().get_query().filter(current_scope().clause(self.model))
 
     def get_list(self, term, offset=0, limit=20):
-        """Search results offer only active choices; ids already on a record still resolve."""
+        """Search results offer only active choices; ids already on a record still resolve.
+        At most a page of them: ``?limit=`` and ``?offset=`` come from the address bar."""
+        if contains_nul(term):
+            return []  # no text column holds NUL (and PostgreSQL refuses to compare with it)
+        page = self.options.get("page_size", 20)
+        limit = limit if 0 < (limit or 0) <= page else page
+        offset = offset if 0 <= (offset or 0) <= MAX_ID else 0
         if hasattr(self.model, "active"):
             original = self.get_query
             self.get_query = lambda: original().filter(self.model.active.is_(True))
@@ -47,9 +54,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return super().get_list(term, offset, limit)
 
     def get_one(self, pk):
-        try:
-            key = int(pk)
-        except (TypeError, ValueError):
+        key = record_id(pk)
+        if key is None:
             return None
         with db.session.no_autoflush:
             return self.get_query().filter(self.model.id == key).one_or_none()

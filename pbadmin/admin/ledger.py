@@ -8,12 +8,13 @@ viewers hold too. ID numbers are masked for everyone (see ``pbadmin.ledger.data`
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask import abort, flash, request
+from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from pbadmin.admin.base import PbView
 from pbadmin.admin.downloads import xlsx_download
 from pbadmin.admin.labels import LABELS
 from pbadmin.admin.tree import children_in_sight
@@ -24,11 +25,11 @@ from pbadmin.ledger.text import HEADINGS, category_label, names, status_label
 from pbadmin.ledger.xlsx import download_name, workbook_bytes
 from pbadmin.models import PartyOrganization
 from pbadmin.models.choices import ORG_KINDS
+from pbadmin.params import parse_int, record_id
 from pbadmin.security import roles
 from pbadmin.security.scoping import current_scope
 
 FIRST_YEAR = 1921
-MAX_ID = 2**31 - 1
 
 
 def organisation_options() -> list[tuple[int, str, str, int]]:
@@ -49,14 +50,8 @@ def organisation_options() -> list[tuple[int, str, str, int]]:
     return options
 
 
-class LedgerView(BaseView):
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.can(roles.VIEW)
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
+class LedgerView(PbView):
+    view_permission = roles.VIEW
 
     def _year(self) -> int | None:
         """The year asked for, this year when none was; None when it is not a year the ledger covers."""
@@ -64,8 +59,7 @@ class LedgerView(BaseView):
         text = request.args.get("year", "").strip()
         if not text:
             return this_year
-        year = int(text) if text.isascii() and text.isdigit() else None
-        return year if year is not None and FIRST_YEAR <= year <= this_year + 1 else None
+        return parse_int(text, FIRST_YEAR, this_year + 1)
 
     def _organisation(self, default: int | None) -> PartyOrganization | None:
         """The organisation asked for (or the default); 404 when it is malformed, missing or out of scope."""
@@ -74,11 +68,9 @@ class LedgerView(BaseView):
                 return None
             wanted = default
         else:
-            text = request.args["org"].strip()
-            # digits only, and small enough for an INTEGER column (PostgreSQL refuses bigger ones)
-            if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+            wanted = record_id(request.args["org"])
+            if wanted is None:
                 abort(404)
-            wanted = int(text)
         organisation = db.session.scalar(
             select(PartyOrganization).where(PartyOrganization.id == wanted, current_scope().clause(PartyOrganization))
         )

@@ -23,7 +23,7 @@ from pbadmin.models.base import utcnow
 from pbadmin.security.pii import mask_id_number, mask_phone
 
 NOT_AUDITED = (AuditEntry, LoginAttempt)
-SKIPPED_FIELDS = {"created_at", "updated_at", "id_number_index"}
+SKIPPED_FIELDS = {"created_at", "updated_at", "id_number_index", "session_version"}
 MASKS = {"id": mask_id_number, "phone": mask_phone}
 
 _actor: ContextVar[tuple[int | None, str, str] | None] = ContextVar("pbadmin_audit_actor", default=None)
@@ -39,7 +39,8 @@ def acting_as(name: str, source: str = "cli", user_id: int | None = None):
         _actor.reset(token)
 
 
-def _current_actor() -> tuple[int | None, str, str]:
+def current_actor() -> tuple[int | None, str, str]:
+    """(user id, name, source) of whoever is making changes now: a CLI block, the web user, or the system."""
     explicit = _actor.get()
     if explicit is not None:
         return explicit
@@ -145,7 +146,7 @@ def _after_flush(session: Session, flush_context) -> None:
                 continue
             if action == "update" and not session.is_modified(obj, include_collections=True):
                 continue
-            actor = actor or _current_actor()
+            actor = actor or current_actor()
             entry = _entry(obj, action, actor)
             if entry:
                 rows.append(entry)

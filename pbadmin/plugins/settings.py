@@ -50,10 +50,7 @@ def parse_value(spec: SettingSpec, raw):
         return None
     text = raw.strip() if isinstance(raw, str) else raw
     if spec.type == "url":
-        parts = urlsplit(str(text))
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("不是有效的 http(s) 地址 / not an http(s) URL")
-        return str(text).rstrip("/")
+        return _parse_url(str(text))
     if spec.type == "cron":
         try:
             CronTrigger.from_crontab(str(text))
@@ -75,6 +72,22 @@ def parse_value(spec: SettingSpec, raw):
             return False
         raise ValueError("应为 是/否 (true/false)")
     return str(text)
+
+
+def _parse_url(text: str) -> str:
+    """Only plain http(s) addresses: no other scheme, no credentials inside, no spaces or control characters."""
+    not_an_address = ValueError("不是有效的 http(s) 地址 / not an http(s) URL")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        raise not_an_address from None
+    has_blank_or_control = any(ord(char) < 33 or ord(char) == 127 for char in text)
+    if has_blank_or_control or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise not_an_address
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("地址中不能包含账号或密码，请填在对应的设置项中 / no user or password inside the address")
+    return text.rstrip("/")
 
 
 def validate(schema: list[SettingSpec], current: dict, changes: dict) -> dict:
@@ -108,16 +121,46 @@ def missing_required(schema: list[SettingSpec], values: dict) -> list[str]:
     return [spec.key for spec in schema if spec.required and values.get(spec.key) in (None, "")]
 
 
+def destination(schema: list[SettingSpec], values: dict) -> dict:
+    """The settings that decide where requests go (every ``url`` setting, ``base_url`` first among them)."""
+    return {spec.key: values.get(spec.key) for spec in schema if spec.type == "url"}
+
+
 def split_secrets(schema: list[SettingSpec], values: dict) -> tuple[dict, str | None]:
-    """Plain settings for the JSON column, and the secrets as one JSON text for the encrypted column."""
+    """Plain settings for the JSON column, and the secrets as one JSON text for the encrypted column.
+
+    The secrets are stored with the destination they were entered for: ``join_secrets`` hands them
+    out only while the plain settings still point there, so no request carries them elsewhere."""
     secret_keys = {spec.key for spec in schema if spec.secret}
     plain = {k: v for k, v in values.items() if k not in secret_keys}
     secret = {k: v for k, v in values.items() if k in secret_keys}
-    return plain, (json.dumps(secret, sort_keys=True) if secret else None)
+    if not secret:
+        return plain, None
+    return plain, json.dumps({"entered_for": destination(schema, plain), "values": secret}, sort_keys=True)
 
 
-def join_secrets(plain: dict | None, secret_text: str | None) -> dict:
+def join_secrets(schema: list[SettingSpec], plain: dict | None, secret_text: str | None) -> dict:
+    """The plain settings with the secrets that were entered for the destination they name now."""
     values = dict(plain or {})
-    if secret_text:
-        values.update(json.loads(secret_text))
+    if not secret_text:
+        return values
+    stored = json.loads(secret_text)
+    if "entered_for" not in stored:  # written before secrets were bound: bound to where they are now
+        values.update(stored)
+    elif stored["entered_for"] == destination(schema, values):
+        values.update(stored["values"])
     return values
+
+
+def secrets_to_retype(schema: list[SettingSpec], current: dict, updated: dict, changes: dict) -> dict[str, str]:
+    """When the destination changes, every stored secret must be typed again in the same change."""
+    if destination(schema, current) == destination(schema, updated):
+        return {}
+    why = (
+        "网关地址已更改：请重新输入此项，已保存的值不会发往新地址 / the gateway address changed: type this secret again"
+    )
+    return {
+        spec.key: why
+        for spec in schema
+        if spec.secret and current.get(spec.key) not in (None, "") and changes.get(spec.key) in (None, "")
+    }

@@ -15,7 +15,15 @@ from pbadmin.extensions import db
 from pbadmin.models import ActivityType, Brand, DataElement, PartyOrganization, PluginState
 from pbadmin.models.base import assign_changed, utcnow
 from pbadmin.plugins.registry import PluginError, PluginRegistry
-from pbadmin.plugins.settings import join_secrets, missing_required, schema_for, split_secrets, validate
+from pbadmin.plugins.settings import (
+    SettingsError,
+    join_secrets,
+    missing_required,
+    schema_for,
+    secrets_to_retype,
+    split_secrets,
+    validate,
+)
 
 CORE = "core"
 
@@ -173,15 +181,22 @@ def schema(name: str):
 def settings_of(name: str) -> dict:
     """Every setting with its secrets, for the gateway adapters. Never show or log this."""
     state = db.session.get(PluginState, name)
-    return join_secrets(state.settings if state else {}, state.secrets if state else None)
+    if state is None:
+        return {}
+    return join_secrets(schema(name), state.settings, state.secrets)
 
 
 def configure(name: str, changes: dict) -> list[str]:
-    """Validate and store ``changes``; returns the keys that changed (never secret values)."""
+    """Validate and store ``changes``; returns the keys that changed (never secret values).
+
+    A change of where requests go must bring the secrets with it (``secrets_to_retype``)."""
     specs = schema(name)
     state = state_of(name)
-    current = join_secrets(state.settings, state.secrets)
+    current = join_secrets(specs, state.settings, state.secrets)
     updated = validate(specs, current, changes)
+    retype = secrets_to_retype(specs, current, updated, changes)
+    if retype:
+        raise SettingsError(retype)
     plain, secret_text = split_secrets(specs, updated)
     changed = sorted(key for key in set(current) | set(updated) if current.get(key) != updated.get(key))
     if plain != (state.settings or {}):

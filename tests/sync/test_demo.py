@@ -44,7 +44,7 @@ def test_the_demo_reports_are_accepted_by_the_mounted_sandbox(migrated_url, app)
         with demo.app_context():
             from pbadmin.plugins import state
 
-            state.configure("jingzhou", {"base_url": "https://gateway.hubei.example"})
+            state.configure("jingzhou", {"base_url": "https://gateway.hubei.example", "password": "the real one"})
             db.session.commit()
         again = runner.invoke(args=["pbadmin", "sync", "use-sandbox", "--url", url])
         assert "jingzhou: keeps its gateway https://gateway.hubei.example" in again.output

@@ -23,6 +23,7 @@ from pbadmin.importing.values import compact, text
 from pbadmin.models import Member
 from pbadmin.models.base import assign_changed
 from pbadmin.security.crypto import blind_index
+from pbadmin.security.id_collisions import IdNumberGate, IdNumberRefused
 from pbadmin.security.pii import InvalidIdNumber, birth_date_from_id, validate_id_number, validate_phone
 
 #: how an ID number looks once Excel has turned it into a number ("3.31004E+17")
@@ -79,6 +80,7 @@ class MemberImporter(Importer):
         self.first_row_of: dict[str, int] = {}
         self.plan: list[MemberPlan] = []
         self.today = dt.date.today()
+        self.id_numbers: IdNumberGate | None = None
 
     # --- checks -----------------------------------------------------------------------------
     def check_rows(self, rows: list[RowInput]) -> None:
@@ -93,7 +95,11 @@ class MemberImporter(Importer):
             if key is None:
                 continue
             member = existing.get(key)
-            if member is not None and not self._same_person(row, member):
+            if member is None or not self.organisations.is_visible(member.organisation_id):
+                if not self._may_use_new_number(row, member):
+                    continue
+                member = None
+            elif not self._same_person(row, member):
                 continue
             if not row.problems:
                 self._plan(row, member)
@@ -159,14 +165,21 @@ class MemberImporter(Importer):
         members = db.session.scalars(select(Member).where(Member.id_number_index.in_(keys))).all()
         return {member.id_number_index: member for member in members}
 
-    def _same_person(self, row: RowInput, member: Member) -> bool:
-        """An ID number already stored must be this row's person, and one the user may see."""
-        column = self.column("id_number")
-        if not self.organisations.is_visible(member.organisation_id):
-            row.fail(
-                column, Invalid(N_("this ID number is already in the database, in an organisation outside your scope"))
-            )
+    def _may_use_new_number(self, row: RowInput, hidden_holder: Member | None) -> bool:
+        """A number not held by a member the user can see: free, or refused without saying why (no oracle)."""
+        organisation_id = row.values.get("organisation_id") if row.ok("organisation") else self.target.id
+        if self.id_numbers is None:
+            self.id_numbers = IdNumberGate("import")
+        try:
+            self.id_numbers.check(hidden_holder, organisation_id, text(row.values.get("name")))
+        except IdNumberRefused as refused:
+            row.fail(self.column("id_number"), Invalid(refused.message))
             return False
+        return True
+
+    def _same_person(self, row: RowInput, member: Member) -> bool:
+        """An ID number already stored, of a member the user may see, must be this row's person."""
+        column = self.column("id_number")
         other_name = row.ok("name") and compact(member.name) != compact(row.values["name"])
         other_birth = (
             row.ok("birth_date") and member.birth_date is not None and member.birth_date != row.values["birth_date"]

@@ -12,6 +12,7 @@ from pbadmin.models.activities import (  # noqa: F401
 )
 from pbadmin.models.audit import AuditEntry  # noqa: F401
 from pbadmin.models.auth import LoginAttempt, Role, User, user_org_grant, user_region_grant  # noqa: F401
+from pbadmin.models.collisions import IdNumberCollision  # noqa: F401
 from pbadmin.models.cooperation import Alliance, Pairing, PairingReport  # noqa: F401
 from pbadmin.models.geo import Institution, MedicalCommunity, Region, medical_community_member, region_tree  # noqa: F401
 from pbadmin.models.governance import Donation, Honor, Rectification  # noqa: F401

@@ -132,3 +132,11 @@ HONOR_LEVELS = Choices(
     ("county", _l("County")),
     ("institution", _l("Institution")),
 )
+
+COLLISION_STATUSES = Choices(
+    ("open", _l("Awaiting resolution")),
+    ("transferred", _l("Transferred here")),
+    ("resolved", _l("Resolved")),
+)
+
+COLLISION_SOURCES = Choices(("form", _l("Form")), ("import", _l("Import")))

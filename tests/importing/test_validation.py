@@ -9,6 +9,7 @@ import pytest
 from pbadmin.extensions import db
 from pbadmin.importing.pipeline import check_file
 from pbadmin.models import Member, PartyOrganization
+from pbadmin.security import id_collisions
 from pbadmin.security.pii import mask_id_number
 from pbadmin.security.scoping import UNRESTRICTED, Scope
 from tests.importing.files import (
@@ -88,15 +89,16 @@ def test_an_id_number_stored_for_someone_else_is_refused(app, world):
     assert problem.params == {"name": name}
 
 
-def test_an_id_number_stored_outside_the_users_scope_is_refused_without_naming_the_member(app, world):
+def test_an_id_number_stored_outside_the_users_scope_is_refused_without_saying_it_is_stored_or_where(app, world):
     with app.app_context():
         stored = db.session.get(Member, world["member_b"])
         number, name, birth = stored.id_number, stored.name, stored.birth_date
     problem = _member_problem(
         app, world, scope=_scope_a(world), 公民身份号码=number, 出生日期=birth.isoformat(), 姓名=name
     )
-    assert problem.message == "this ID number is already in the database, in an organisation outside your scope"
-    assert name not in problem.text()
+    assert problem.message == id_collisions.NOT_HERE
+    text = problem.text()
+    assert name not in text and "外科" not in text and "已存在" not in text and "范围以外" not in text
 
 
 # --- dates ------------------------------------------------------------------------------------------

@@ -70,8 +70,19 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "WTF_CSRF_TIME_LIMIT": None,
-    "PBADMIN_LOGIN_MAX_FAILURES": 5,
-    "PBADMIN_LOGIN_WINDOW_SECONDS": 15 * 60,
+    # Login throttling (pbadmin.auth.throttle): failures per account and address, and per address
+    # across all names, are free up to a number, then each further one doubles the wait (1 s, 2 s, 4 s…)
+    # up to the cap. Never a lock for everyone: the owner logs in from elsewhere. Older failures are forgotten.
+    "PBADMIN_LOGIN_FREE_FAILURES": 5,
+    "PBADMIN_LOGIN_ADDRESS_FREE_FAILURES": 20,
+    "PBADMIN_LOGIN_MAX_DELAY_SECONDS": 15 * 60,
+    "PBADMIN_LOGIN_WINDOW_SECONDS": 24 * 3600,
+    # Sessions end after this many minutes without a request (0: never; PERMANENT_SESSION_LIFETIME still applies).
+    "PBADMIN_IDLE_MINUTES": 30,
+    # ID numbers registered outside a user's scope (docs/security.md): how many such members one user
+    # may run into per window before every new ID number they enter is refused.
+    "PBADMIN_ID_COLLISION_LIMIT": 5,
+    "PBADMIN_ID_COLLISION_WINDOW_SECONDS": 3600,
     "PBADMIN_PAGE_SIZE": 20,
     # Reports to the provinces (docs/sync.md): retries, time-outs, claims, the scheduler lease.
     "PBADMIN_SYNC_RETRY_BASE": 5.0,
@@ -86,6 +97,9 @@ DEFAULTS = {
     "PBADMIN_SCHEDULER_LEASE_SECONDS": 30,
     # Excel/CSV imports (docs/staff-workflows.md): the largest file, and when a silent job is taken over.
     "PBADMIN_IMPORT_MAX_ROWS": 20_000,
+    # What an uploaded .xlsx may unpack to, all its parts together: a workbook bomb is refused before
+    # it is read. 20,000 roster rows take about 14 MB; raise it together with PBADMIN_IMPORT_MAX_ROWS.
+    "PBADMIN_IMPORT_MAX_UNCOMPRESSED_BYTES": 32 * 1024 * 1024,
     "PBADMIN_IMPORT_STALE_SECONDS": 120,
     "PBADMIN_IMPORT_KEEP_DAYS": 7,
 }

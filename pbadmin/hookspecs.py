@@ -76,7 +76,8 @@ def load_demo_data(app, demo):
 @hookspec
 def register_admin_views(app, admin):
     """Called once when the admin site is built, for enabled plugins. Return a list of Flask-Admin
-    views (subclasses of ``PbModelView`` or ``BaseView``) to add."""
+    views to add, each a subclass of the toolkit's ``PbModelView`` (records) or ``PbView`` (pages);
+    any other view is refused and marks the plugin broken."""
 
 
 @hookspec

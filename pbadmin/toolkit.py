@@ -1,13 +1,16 @@
 """The small facade plugins import. Plugins use this module, never pbadmin's internals.
 
 ``measures`` holds the building blocks of data element measures (``measures.venues(kind="station")``);
-``ShykRule`` is what the ``shyk_rules`` hook returns.
+``ShykRule`` is what the ``shyk_rules`` hook returns. Views a plugin adds derive from ``PbModelView``
+(records: login, permissions, scoping, audit, CSRF) or ``PbView`` (other pages); inside them
+``current_scope()`` and ``user_can()`` answer what the user may see and do.
 """
 
 from __future__ import annotations
 
 import pluggy
 
+from pbadmin.admin.base import PbModelView, PbView, user_can
 from pbadmin.plugins.demo import DemoLoader
 from pbadmin.plugins.specs import (
     PROFILES,
@@ -23,6 +26,8 @@ from pbadmin.plugins.specs import (
 from pbadmin.plugins.standard import standard_schedules, standard_settings
 from pbadmin.reporting import measures
 from pbadmin.reporting.measures import Measure
+from pbadmin.security import roles
+from pbadmin.security.scoping import current_scope
 
 hookimpl = pluggy.HookimplMarker("pbadmin")
 
@@ -34,12 +39,17 @@ __all__ = [
     "DemoLoader",
     "FigureSpec",
     "Measure",
+    "PbModelView",
+    "PbView",
     "PluginInfo",
     "ScheduleSpec",
     "SettingSpec",
     "ShykRule",
+    "current_scope",
     "hookimpl",
     "measures",
+    "roles",
     "standard_schedules",
     "standard_settings",
+    "user_can",
 ]

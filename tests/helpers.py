@@ -68,8 +68,8 @@ def login(client, username: str, password: str = PASSWORD):
 def build_world() -> World:
     """Region 331004 with committee R over branches A and B; users for every role.
 
-    staff_a / viewer_a hold branch A only; region_admin holds region 331004.
-    Region 510114 has its own committee X (outside region_admin's region).
+    staff_a / viewer_a hold branch A only; staff_r holds committee R (A and B); nogrant holds nothing;
+    region_admin holds region 331004. Region 510114 has its own committee X (outside region_admin's region).
     """
     ids: dict = {}
     with acting_as("test-setup"):
@@ -179,6 +179,10 @@ def build_world() -> World:
             "staff_a": ("staff", [branch_a], []),
             "viewer_a": ("viewer", [branch_a], []),
             "staff_b": ("staff", [branch_b], []),
+            # a grant on the committee covers both of its branches
+            "staff_r": ("staff", [committee], []),
+            # no grants at all: sees nothing
+            "nogrant": ("staff", [], []),
         }
         for username, (role, orgs, regions) in users.items():
             user = User(username=username, role=roles[role], organisations=orgs, regions=regions)

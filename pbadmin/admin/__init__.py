@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, redirect, request, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from pbadmin import models as m
 from pbadmin.admin import views as v
@@ -27,6 +28,7 @@ CORE_VIEWS = (
     (v.InstitutionView, m.Institution, _l("Institutions"), ORGANISATION, "institutions"),
     (v.MedicalCommunityView, m.MedicalCommunity, _l("Medical communities"), ORGANISATION, "communities"),
     (v.RegionView, m.Region, _l("Regions"), ORGANISATION, "regions"),
+    (v.IdNumberCollisionView, m.IdNumberCollision, _l("ID number collisions"), ORGANISATION, "id_collisions"),
     (v.ActivityView, m.Activity, _l("Activities"), ACTIVITIES, "activities"),
     (v.ActivityTypeView, m.ActivityType, _l("Activity types"), ACTIVITIES, "activity_types"),
     (v.BrandView, m.Brand, _l("Brands"), ACTIVITIES, "brands"),
@@ -45,12 +47,27 @@ CORE_VIEWS = (
 )
 
 
+ADMIN_URL = "/admin"
+
+
+def _login_required():
+    """Every /admin page needs a logged-in user, whatever its view checks: a view that forgot its
+    guard (a plugin's bare Flask-Admin view) is still closed to strangers. Static files stay open
+    for the login page's styles."""
+    if request.path != ADMIN_URL and not request.path.startswith(ADMIN_URL + "/"):
+        return None
+    if (request.endpoint or "").endswith(".static") or current_user.is_authenticated:
+        return None
+    return redirect(url_for("auth.login", next=request.full_path))
+
+
 def init_admin(app: Flask) -> Admin:
+    app.before_request(_login_required)
     admin = Admin(
         app,
         name=_l("Party-building administration"),
         theme=Bootstrap4Theme(base_template="admin/pb_base.html", swatch="default", fluid=True),
-        index_view=HomeView(name=_l("Home"), url="/admin"),
+        index_view=HomeView(name=_l("Home"), url=ADMIN_URL),
         translations_path=str(Path(__file__).resolve().parents[1] / "translations"),
     )
     admin.add_view(OrgTreeView(name=_l("Organisation tree"), category=ORGANISATION, endpoint="org_tree"))

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask_admin import BaseView
 from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
 from flask_admin.model.fields import AjaxSelectField, AjaxSelectMultipleField
+from flask_admin.model.template import BaseListRowAction, DeleteRowAction, EditPopupRowAction, EditRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from openpyxl import Workbook
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import RelationshipDirection
-from wtforms import StringField
+from wtforms import DecimalField, FloatField, IntegerField, StringField
 from wtforms.validators import ValidationError
 
 from pbadmin.admin.ajax import loader_for
@@ -34,11 +36,14 @@ from pbadmin.admin.errors import describe_integrity_error
 from pbadmin.admin.filters import OrgSubtreeFilter
 from pbadmin.admin.labels import LABELS
 from pbadmin.extensions import db
+from pbadmin.models.base import Scoped
 from pbadmin.models.choices import Choices
 from pbadmin.models.tree import TreeCycleError
+from pbadmin.params import MAX_ID, BadParameter, FitsColumn, contains_nul, fits_column, record_id, record_ids
 from pbadmin.security import roles
 from pbadmin.security.pii import mask_id_number, mask_phone
 from pbadmin.security.scoping import current_scope
+from pbadmin.security.spreadsheets import csv_download, xlsx_cell
 
 PII_MASKS = {"id": mask_id_number, "phone": mask_phone}
 OUT_OF_SCOPE = "The selected record does not exist or is outside your scope."
@@ -48,7 +53,25 @@ def user_can(permission: str) -> bool:
     return has_request_context() and current_user.is_authenticated and current_user.can(permission)
 
 
-class PbModelView(ModelView):
+class GuardedView:
+    """Access for every admin page: logged in and holding ``view_permission``; strangers go to the login page."""
+
+    view_permission = roles.VIEW
+
+    def is_accessible(self) -> bool:
+        return user_can(self.view_permission)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+
+class PbView(GuardedView, BaseView):
+    """The base of every admin page that is not a record list (plugin pages too)."""
+
+
+class PbModelView(GuardedView, ModelView):
     form_base_class = SecureForm
     page_size = 20
     can_set_page_size = True
@@ -57,8 +80,7 @@ class PbModelView(ModelView):
     export_types = ["csv", "xlsx"]
     column_display_pk = False
     details_modal = False
-    #: permission needed to see this view, and to change its records
-    view_permission = roles.VIEW
+    #: permission needed to change its records (``view_permission`` to see them)
     edit_permission = roles.EDIT
     #: fields a link may fill in on an empty create form (``?organisation=12``), as the compliance lists do
     prefill_fields: tuple[str, ...] = ()
@@ -68,6 +90,8 @@ class PbModelView(ModelView):
     plain_select_relations: tuple[str, ...] = ()
     #: the column holding the owning organisation: adds the "organisation subtree" filter
     org_filter_column: str | None = "organisation_id"
+    #: why a record the user can read is not theirs to change (models with a ``write_scope_clause``)
+    write_denied_message = _l("This record belongs to another organisation: you may read it but not change it.")
 
     def __init__(self, model, name=None, category=None, endpoint=None, **kwargs) -> None:
         self._prepare_declarations(model)
@@ -121,14 +145,6 @@ class PbModelView(ModelView):
         } | dict(self.column_formatters_export or {})
 
     # --- access ----------------------------------------------------------------------
-    def is_accessible(self) -> bool:
-        return user_can(self.view_permission)
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
-
     @property
     def can_create(self) -> bool:
         return user_can(self.edit_permission)
@@ -146,39 +162,107 @@ class PbModelView(ModelView):
         return user_can(roles.EXPORT)
 
     # --- scoping ---------------------------------------------------------------------
+    def _writing(self) -> bool:
+        """Whether this request changes records (edit, delete, a bulk action) rather than reads them."""
+        endpoint = (request.endpoint or "") if has_request_context() else ""
+        view, _dot, method = endpoint.rpartition(".")
+        return view == self.endpoint and method in WRITING_METHODS
+
+    def scope_filter(self, writing: bool | None = None):
+        """The records this user may read, or change when the request writes. Every query goes through it."""
+        scope = current_scope()
+        if writing is None:
+            writing = self._writing()
+        return scope.write_clause(self.model) if writing else scope.clause(self.model)
+
     def get_query(self):
-        return super().get_query().filter(current_scope().clause(self.model))
+        return super().get_query().filter(self.scope_filter())
 
     def get_count_query(self):
-        return db.session.query(func.count(self.model.id)).filter(current_scope().clause(self.model))
+        return db.session.query(func.count(self.model.id)).filter(self.scope_filter())
+
+    def get_list(self, *args, **kwargs):
+        """Also note which rows of the page the user may change, so the others show no edit or delete."""
+        result = super().get_list(*args, **kwargs)
+        if kwargs.get("execute", True) and _has_write_rule(self.model):
+            ids = [row.id for row in result[1]]
+            writable = select(self.model.id).where(self.model.id.in_(ids), self.scope_filter(writing=True))
+            g.pb_writable_rows = set(db.session.scalars(writable)) if ids else set()
+        return result
+
+    def get_list_row_actions(self):
+        actions = super().get_list_row_actions()
+        if not _has_write_rule(self.model):
+            return actions
+        return [WritableRowsOnly(a) if isinstance(a, WRITING_ROW_ACTIONS) else a for a in actions]
 
     def get_one(self, id):
-        try:
-            key = int(id)
-        except (TypeError, ValueError):
-            return None
+        """The record, scoped; None if there is none. An id no record can have (``abc``, ``-1``, 10**30)
+        is a 404 at once: the database never sees it."""
+        key = record_id(id)
+        if key is None:
+            abort(404)
         return self.get_query().filter(self.model.id == key).one_or_none()
 
-    def _assert_in_scope(self, model) -> None:
-        """After flush: the record and every record it points to must be in scope."""
+    def _get_list_extra_args(self):
+        """A page number whose offset no query can take (negative, 10**30) shows the first page;
+        a search for NUL, which no text column can hold, is a bad request."""
+        view_args = super()._get_list_extra_args()
+        if contains_nul(view_args.search):
+            raise BadParameter()
+        if not 0 <= (view_args.page or 0) <= MAX_ID // max(self.page_size_options or (self.page_size,)):
+            view_args.page = 0
+        return view_args
+
+    def _get_list_filter_args(self):
+        """Filter values the column cannot hold (an integer beyond its type) are refused like malformed ones."""
+        kept = []
+        for index, name, value in super()._get_list_filter_args() or ():
+            flt = self._filters[index]
+            try:
+                fits = fits_column(flt.clean(value), getattr(flt, "column", None))
+            except (TypeError, ValueError):
+                fits = False
+            if fits:
+                kept.append((index, name, value))
+            else:
+                flash(self.get_invalid_value_msg(value, flt), "error")
+        return kept if self._filters else None
+
+    def _newly_pointed_at(self, model, is_created: bool) -> list[tuple[str, object]]:
+        """Before flush: (relationship, record) for every record the change makes this one point to.
+        Links set earlier by someone allowed to set them may stay when a user edits other fields."""
+        state = db.inspect(model)
+        targets = []
+        for rel in state.mapper.relationships:
+            if rel.direction is RelationshipDirection.ONETOMANY:
+                continue
+            if is_created:
+                value = getattr(model, rel.key)
+                added = value if rel.uselist else [value]
+            else:
+                added = state.attrs[rel.key].history.added or ()
+            targets.extend((rel.key, target) for target in added if target is not None)
+        return targets
+
+    def _assert_in_scope(self, model, targets: list[tuple[str, object]]) -> None:
+        """After flush: the record must be the user's to change, and every record it newly points to visible."""
         scope = current_scope()
         if scope.unrestricted:
             return
-        if not scope.contains(model):
+        if not scope.contains(model, writing=True):
+            if scope.contains(model):
+                raise ValidationError(str(self.write_denied_message))
             raise ValidationError(_("The record would fall outside your scope; nothing was saved."))
-        for rel in db.inspect(type(model)).relationships:
-            if rel.direction is RelationshipDirection.ONETOMANY:
-                continue
-            value = getattr(model, rel.key)
-            targets = value if rel.uselist else [value]
-            for target in targets:
-                if target is not None and not scope.contains(target):
-                    raise ValidationError(f"{self.column_labels.get(rel.key, rel.key)}: {_(OUT_OF_SCOPE)}")
+        for key, target in targets:
+            if not scope.contains(target):
+                raise ValidationError(f"{self.column_labels.get(key, key)}: {_(OUT_OF_SCOPE)}")
 
     def on_model_change(self, form, model, is_created) -> None:
         self._refuse_newly_chosen_inactive(model, is_created)
+        targets = self._newly_pointed_at(model, is_created)
         db.session.flush()
-        self._assert_in_scope(model)
+        self._assert_in_scope(model, targets)
 
     def _refuse_newly_chosen_inactive(self, model, is_created: bool) -> None:
         """A disabled plugin's types and brands stay on old records but cannot be chosen anew."""
@@ -205,7 +289,7 @@ class PbModelView(ModelView):
     )
     def action_delete(self, ids):
         """Row ids arrive as text; PostgreSQL will not compare them with integer keys."""
-        return super().action_delete([int(i) for i in ids if str(i).isdigit()])
+        return super().action_delete(record_ids(ids))
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, IntegrityError):
@@ -236,6 +320,10 @@ class PbModelView(ModelView):
         for field in _walk_fields(form):
             if isinstance(field, (AjaxSelectField, AjaxSelectMultipleField)):
                 _refuse_unresolved_ids(field)
+            elif isinstance(field, (IntegerField, DecimalField, FloatField)):
+                # a number its column cannot hold is the field's error, not a refused INSERT
+                column = self.model.__table__.c.get(field.name) if field.name == field.short_name else None
+                field.validators = [*field.validators, FitsColumn(column)]
         if not user_can(roles.VIEW_PII):
             for column in getattr(self.model, "PII_COLUMNS", {}):
                 if column in form:
@@ -273,19 +361,57 @@ class PbModelView(ModelView):
             return redirect(return_url)
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=str(self.name)[:31])
-        sheet.append([str(label) for _, label in self._export_columns])
+        sheet.append([_cell(sheet, str(label)) for _, label in self._export_columns])
         _, rows = self._export_data()
         for row in rows:
-            sheet.append([_cell(self.get_export_value(row, column)) for column, _ in self._export_columns])
+            sheet.append([_cell(sheet, self.get_export_value(row, column)) for column, _ in self._export_columns])
         buffer = io.BytesIO()
         workbook.save(buffer)
         return xlsx_download(buffer.getvalue(), self.get_export_name(export_type="xlsx"))
 
+    def _export_csv(self, return_url):
+        """Flask-Admin's streamed CSV, with every cell formula-safe (``pbadmin.security.spreadsheets``)."""
+        columns = self._export_columns
+        _, rows = self._export_data()
+        lines = ([self.get_export_value(row, column) for column, _ in columns] for row in rows)
 
-def _cell(value):
-    if value is None or isinstance(value, (int, float, str)):
-        return value
-    return str(value)
+        def with_titles():
+            yield [str(label) for _, label in columns]
+            yield from lines
+
+        return csv_download(with_titles(), self.get_export_name(export_type="csv"))
+
+
+#: Flask-Admin view methods that change records: their look-ups use the write scope
+WRITING_METHODS = frozenset({"edit_view", "delete_view", "action_view"})
+WRITING_ROW_ACTIONS = (EditRowAction, EditPopupRowAction, DeleteRowAction)
+
+
+def _has_write_rule(model) -> bool:
+    """The model writes under a stricter rule than it reads (see ``Scoped.write_scope_clause``)."""
+    return getattr(model, "write_scope_clause", None) is not None and (
+        model.write_scope_clause.__func__ is not Scoped.write_scope_clause.__func__
+    )
+
+
+class WritableRowsOnly(BaseListRowAction):
+    """A list row's edit or delete button, shown only on rows the user may change."""
+
+    def __init__(self, action: BaseListRowAction) -> None:
+        super().__init__(title=action.title)
+        self.action = action
+
+    def render(self, context, row_id, row):
+        if row.id not in g.get("pb_writable_rows", ()):
+            return ""
+        return self.action.render(context, row_id, row)
+
+
+def _cell(sheet, value):
+    """An export value as an xlsx cell: numbers stay numbers, the rest is text (never a formula)."""
+    if value is not None and not isinstance(value, (int, float, str)):
+        value = str(value)
+    return xlsx_cell(sheet, value)
 
 
 def _pii_formatter(mask):

@@ -9,12 +9,13 @@ link to act on it. Read-only: every link leads to the ordinary, scoped admin vie
 from __future__ import annotations
 
 from flask import flash, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from pbadmin.admin.base import PbView
 from pbadmin.admin.filters import DatabaseOptionsFilter, OrgSubtreeFilter
 from pbadmin.admin.links import may_create, may_open, view_for
 from pbadmin.dashboard import clock
@@ -96,9 +97,8 @@ def _picker(today, chosen: Period) -> tuple[list[Period], list[Period]]:
     return months, quarters
 
 
-class ComplianceView(BaseView):
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.can(roles.VIEW)
+class ComplianceView(PbView):
+    view_permission = roles.VIEW
 
     def _period(self, today) -> Period:
         default = clock.last_complete_month(today)

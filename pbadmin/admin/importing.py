@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from flask import abort, flash, jsonify, redirect, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,6 +22,7 @@ from sqlalchemy import select
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
+from pbadmin.admin.base import PbView
 from pbadmin.admin.downloads import xlsx_download
 from pbadmin.extensions import db
 from pbadmin.importing import jobs
@@ -49,9 +50,8 @@ class ActionForm(FlaskForm):
     """A button: a POST carrying only its CSRF token."""
 
 
-class ImportView(BaseView):
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.can(roles.EDIT)
+class ImportView(PbView):
+    view_permission = roles.EDIT
 
     # --- look-ups, each refusing what the user may not touch ------------------------------
     def _organisations(self) -> list[PartyOrganization]:

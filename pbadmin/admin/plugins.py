@@ -7,7 +7,7 @@ inside their own. Secrets are write-only: the form never shows them back.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import Optional
 
+from pbadmin.admin.base import PbView
 from pbadmin.extensions import db
 from pbadmin.models import PluginState, Region, region_tree
 from pbadmin.plugins import state
@@ -61,9 +62,8 @@ def settings_form(specs, values: dict, formdata=None):
     return SettingsForm(formdata=formdata)
 
 
-class PluginAdminView(BaseView):
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.can(roles.MANAGE_PLUGINS)
+class PluginAdminView(PbView):
+    view_permission = roles.MANAGE_PLUGINS
 
     def _record_or_404(self, name: str):
         try:

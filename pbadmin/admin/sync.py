@@ -8,7 +8,7 @@ the catalogue and pause or resume schedules. Every action is a POST with a CSRF 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
+from pbadmin.admin.base import PbView
 from pbadmin.admin.plugins import may_manage
 from pbadmin.extensions import db
 from pbadmin.models import Report
@@ -42,9 +43,8 @@ class PeriodForm(FlaskForm):
     period = StringField(validators=[DataRequired()])
 
 
-class SyncView(BaseView):
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.can(roles.APPROVE_REPORTS)
+class SyncView(PbView):
+    view_permission = roles.APPROVE_REPORTS
 
     # --- look-ups, each refusing what the user may not touch ------------------------------
     def _plugin_or_404(self, name: str):

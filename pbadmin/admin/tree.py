@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_admin import BaseView, expose
-from flask_login import current_user
+from flask_admin import expose
 from sqlalchemy import select
 
+from pbadmin.admin.base import PbView
 from pbadmin.extensions import db
 from pbadmin.models import PartyOrganization
 from pbadmin.models.choices import ORG_KINDS
@@ -13,9 +13,8 @@ from pbadmin.security import roles
 from pbadmin.security.scoping import current_scope
 
 
-class OrgTreeView(BaseView):
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.can(roles.VIEW)
+class OrgTreeView(PbView):
+    view_permission = roles.VIEW
 
     @expose("/")
     def index(self):

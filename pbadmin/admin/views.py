@@ -6,15 +6,18 @@ import hashlib
 import io
 import re
 
-from flask import abort, current_app, send_file, url_for
+from flask import abort, current_app, flash, send_file, url_for
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.model.form import InlineFormAdmin
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import case
 from wtforms import MultipleFileField, PasswordField, SelectMultipleField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from pbadmin.admin.ajax import loader_for
 from pbadmin.admin.base import PbModelView
@@ -25,12 +28,17 @@ from pbadmin.models import (
     ActivityAttachment,
     Attendance,
     CommitteeSeat,
+    IdNumberCollision,
     Member,
+    Role,
+    User,
 )
 from pbadmin.models import choices as c
 from pbadmin.models.org import REPORT_CODE_PATTERN
 from pbadmin.models.reports import REPORT_STATUSES
+from pbadmin.params import record_ids
 from pbadmin.security import roles
+from pbadmin.security.id_collisions import IdNumberGate, IdNumberRefused, holder_of
 from pbadmin.security.pii import InvalidIdNumber, validate_id_number, validate_phone
 from pbadmin.security.scoping import current_scope
 
@@ -170,6 +178,110 @@ class MemberView(PbModelView):
 
     column_filters = ["status", "gender", "admitted_on", "is_double_leader"]
 
+    def on_model_change(self, form, model, is_created):
+        if model.id_number and db.inspect(model).attrs.id_number.history.has_changes():
+            _refuse_taken_id_number(model)
+        super().on_model_change(form, model, is_created)
+
+
+def _refuse_taken_id_number(model: Member) -> None:
+    """A number held by a member the user can see is named; one held out of sight is no oracle."""
+    with db.session.no_autoflush:  # the new member is pending: flushing it would hit the unique index
+        _check_id_number_holder(model)
+
+
+def _check_id_number_holder(model: Member) -> None:
+    holder = holder_of(model.id_number_index, exclude_member_id=model.id)
+    if holder is not None and current_scope().contains(holder):
+        raise ValidationError(
+            _(
+                "ID number: already registered as %(name)s in %(organisation)s.",
+                name=holder.name,
+                organisation=holder.organisation,
+            )
+        )
+    organisation = model.organisation
+    try:
+        IdNumberGate("form").check(holder, organisation.id if organisation is not None else None, model.name)
+    except IdNumberRefused as refused:
+        raise ValidationError(_("ID number: %(reason)s.", reason=_(refused.message))) from None
+
+
+class IdNumberCollisionView(PbModelView):
+    """Numbers staff tried to register while a member out of their sight holds them: the administrators
+    above either side resolve them here, by moving the member (a transfer) or by closing the case."""
+
+    view_permission = roles.MANAGE_ORGANISATIONS
+    edit_permission = roles.MANAGE_ORGANISATIONS
+    can_create = False
+    can_delete = False
+    choices = {"status": c.COLLISION_STATUSES, "source": c.COLLISION_SOURCES}
+    column_list = ["last_at", "organisation", "entered_name", "existing_member", "actor", "source", "attempts"]
+    column_list += ["status"]
+    column_details_list = [*column_list, "first_at", "resolution"]
+    column_labels = {
+        "organisation": _l("Organisation it was entered for"),
+        "entered_name": _l("Name entered"),
+        "existing_member": _l("Member holding the number"),
+        "actor": _l("Entered by"),
+        "attempts": _l("Times entered"),
+        "first_at": _l("First attempt"),
+        "last_at": _l("Last attempt"),
+        "resolution": _l("Resolution"),
+    }
+    column_filters = ["status", "last_at"]
+    column_default_sort = ("last_at", True)
+    form_columns = ["status", "resolution"]
+
+    def __init__(self, *args, **kwargs):
+        self.column_formatters = {
+            "existing_member": _holder_if_in_sight,
+            "first_at": _local_minute,
+            "last_at": _local_minute,
+        }
+        super().__init__(*args, **kwargs)
+
+    @action(
+        "transfer",
+        _l("Transfer the member here"),
+        _l("Move each selected member into the organisation the number was entered for?"),
+    )
+    def action_transfer(self, ids):
+        scope = current_scope()
+        moved = 0
+        keys = record_ids(ids)
+        for collision in self.get_query().filter(IdNumberCollision.id.in_(keys), IdNumberCollision.status == "open"):
+            member = collision.existing_member
+            if not (scope.contains(member, writing=True) and scope.contains_org(collision.organisation_id)):
+                continue
+            member.organisation = collision.organisation
+            if collision.organisation.institution_id is not None:
+                member.institution_id = collision.organisation.institution_id
+            collision.status = "transferred"
+            collision.resolution = _(
+                "Transferred to %(organisation)s by %(user)s.",
+                organisation=collision.organisation,
+                user=current_user.username,
+            )
+            moved += 1
+        db.session.commit()
+        flash(_("%(count)s members transferred.", count=moved), "success")
+        if moved < len(keys):
+            flash(_("Members outside your scope, or cases already closed, were left as they are."), "warning")
+
+
+def _local_minute(view, context, model, name):
+    """A stored UTC time as Beijing time (the configured zone) to the minute."""
+    value = getattr(model, name)
+    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
+def _holder_if_in_sight(view, context, model, name):
+    member = model.existing_member
+    if member is not None and current_scope().contains(member):
+        return f"{member.name}（{member.organisation}）"
+    return _("A member outside your scope (ask a system administrator)")
+
 
 class ActivityTypeView(PbModelView):
     edit_permission = roles.MANAGE_SYSTEM
@@ -300,6 +412,10 @@ class PairingView(PbModelView):
 
     column_filters = ["status", "started_on"]
     org_filter_column = "helper_id"
+    write_denied_message = _l(
+        "A pairing belongs to the helping side: the helped organisation may read it, but only the helper "
+        "and the organisations above it may change it."
+    )
 
 
 class PairingReportView(PbModelView):
@@ -308,6 +424,10 @@ class PairingReportView(PbModelView):
     column_default_sort = ("month", True)
     column_filters = ["month", "submitted_on"]
     form_columns = ["pairing", "month", "content", "submitted_on"]
+    write_denied_message = _l(
+        "Monthly reports are written by the helping side: the helped organisation may read them, but only "
+        "the helper and the organisations above it may write or change them."
+    )
 
 
 class AllianceView(PbModelView):
@@ -360,27 +480,86 @@ class HonorView(PbModelView):
     column_filters = ["level", "awarded_on"]
 
 
+def _grantable_roles():
+    """The roles the current user may hand out: all for a superadmin, staff and viewer for anyone else.
+    The least powerful come first, so a new user is staff unless someone chooses more."""
+    rank = case(
+        {name: index for index, name in enumerate(roles.ROLE_ORDER)}, value=Role.name, else_=len(roles.ROLE_ORDER)
+    )
+    query = db.session.query(Role).order_by(rank, Role.id)
+    if current_user.role_name != roles.SUPERADMIN:
+        query = query.filter(Role.name.in_(roles.DELEGATED_ROLES))
+    return query
+
+
 class UserView(PbModelView):
+    """Users, managed under one rule (security.scoping, ``User.scope_clause``): superadmins manage everyone;
+    anyone else with manage_users sees, edits, deactivates and deletes only staff and viewers all of whose
+    grants lie inside their own scope, and can grant nothing beyond it."""
+
     view_permission = roles.MANAGE_USERS
     edit_permission = roles.MANAGE_USERS
     plain_select_relations = ("role",)
     column_list = ["username", "full_name", "role", "active", "last_login_at"]
     column_searchable_list = ["username", "full_name"]
     column_default_sort = "username"
-    column_exclude_list = ["password_hash"]
-    column_details_exclude_list = ["password_hash"]
-    column_export_exclude_list = ["password_hash"]
-    form_columns = ["username", "full_name", "role", "active", "organisations", "regions"]
-    form_extra_fields = {"password": PasswordField(_l("Password"), validators=[Optional(), Length(min=10, max=256)])}
+    column_exclude_list = ["password_hash", "session_version"]
+    column_details_exclude_list = ["password_hash", "session_version"]
+    column_export_exclude_list = ["password_hash", "session_version"]
+    form_columns = ["username", "full_name", "role", "active", "organisations", "regions", "password", "password2"]
+    form_args = {
+        "username": {"validators": [DataRequired(), Length(max=64)]},
+        "role": {"query_factory": _grantable_roles, "validators": [DataRequired()]},
+    }
+    form_extra_fields = {
+        "password": PasswordField(
+            _l("Password"),
+            validators=[Optional(), Length(min=10, max=256)],
+            description=_l("At least 10 characters. When editing, leave blank to keep the current password."),
+        ),
+        "password2": PasswordField(
+            _l("Repeat the password"), validators=[EqualTo("password", message=_l("The two passwords differ."))]
+        ),
+    }
 
     def on_model_change(self, form, model, is_created):
         if form.password.data:
             model.set_password(form.password.data)
         elif is_created:
             raise ValidationError(_("A new user needs a password of at least 10 characters."))
-        if not current_user.can(roles.MANAGE_SYSTEM) and model.role.name in (roles.SUPERADMIN, roles.REGION_ADMIN):
-            raise ValidationError(_("Only a system administrator may grant this role."))
+        if not is_created and model.id == current_user.id:
+            _refuse_self_demotion(model)
+        if current_user.role_name != roles.SUPERADMIN:
+            if model.role is None or model.role.name not in roles.DELEGATED_ROLES:
+                raise ValidationError(_("Only a system administrator may grant this role."))
+            if not (model.organisations or model.regions):
+                raise ValidationError(_("Grant the user at least one party organisation or region of your own."))
         super().on_model_change(form, model, is_created)
+
+    def on_model_delete(self, model):
+        if model.id == current_user.id:
+            raise ValidationError(_("You cannot delete your own account."))
+        super().on_model_delete(model)
+
+    @action(
+        "deactivate",
+        _l("Deactivate"),
+        _l("Deactivate the selected users? They are logged out at once and cannot log in until activated again."),
+    )
+    def action_deactivate(self, ids):
+        keys = record_ids(ids)
+        users = self.get_query().filter(User.id.in_(keys), User.active.is_(True), User.id != current_user.id).all()
+        for user in users:
+            user.active = False
+        db.session.commit()
+        flash(_("%(count)s users deactivated.", count=len(users)), "success")
+
+
+def _refuse_self_demotion(model) -> None:
+    """Nobody locks themselves out: one's own role and active flag stay as they are."""
+    state = db.inspect(model)
+    if state.attrs.role.history.has_changes() or not model.active:
+        raise ValidationError(_("You cannot change your own role or deactivate your own account."))
 
 
 class RoleView(PbModelView):

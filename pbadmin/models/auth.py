@@ -5,15 +5,40 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, String, Table, or_, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    and_,
+    event,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import NO_VALUE
 
 from pbadmin.extensions import db
 from pbadmin.models.base import Scoped, Timestamped, utcnow
 from pbadmin.security.passwords import hash_password, verify_password
 
+# The four built-in roles. Only superadmins manage superadmins and region admins; anyone else
+# who holds manage_users manages only the roles below, and only inside their own scope.
+SUPERADMIN = "superadmin"
+REGION_ADMIN = "region_admin"
+STAFF = "staff"
+VIEWER = "viewer"
+DELEGATED_ROLES = (STAFF, VIEWER)
 
-class Role(Timestamped, db.Model):
+
+class Role(Scoped, Timestamped, db.Model):
+    """Visible to all (``Scoped``'s default); which ones a user may grant is ``User``'s rule, not scope."""
+
     __tablename__ = "role"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(32), unique=True)
@@ -47,6 +72,9 @@ class User(UserMixin, Scoped, Timestamped, db.Model):
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="RESTRICT"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Every session stores the version it was opened under and is honoured only while it matches
+    # (pbadmin.auth.views): bumping it ends every session of the user at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     role = relationship("Role", lazy="joined")
     organisations = relationship("PartyOrganization", secondary=user_org_grant)
     regions = relationship("Region", secondary=user_region_grant)
@@ -62,7 +90,14 @@ class User(UserMixin, Scoped, Timestamped, db.Model):
         return bool(self.active)
 
     def set_password(self, password: str) -> None:
+        """Set a new password; replacing an existing one ends every session of the user."""
+        if self.password_hash is not None:
+            self.end_sessions()
         self.password_hash = hash_password(password)
+
+    def end_sessions(self) -> None:
+        """Log the user out everywhere: no session opened before this is honoured again."""
+        self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return verify_password(self.password_hash, password)
@@ -76,17 +111,33 @@ class User(UserMixin, Scoped, Timestamped, db.Model):
 
     @classmethod
     def scope_clause(cls, scope):
-        return or_(
-            cls.id.in_(select(user_org_grant.c.user_id).where(user_org_grant.c.organisation_id.in_(scope.org_ids))),
-            cls.id.in_(select(user_region_grant.c.user_id).where(user_region_grant.c.region_id.in_(scope.region_ids))),
+        """The users someone with this scope may see and manage: staff and viewers holding at least one
+        grant inside the scope and none outside it. A user with no grants is nobody's but a superadmin's."""
+        org_grant, region_grant = user_org_grant.c, user_region_grant.c
+        return and_(
+            cls.role_id.in_(select(Role.id).where(Role.name.in_(DELEGATED_ROLES))),
+            or_(
+                cls.id.in_(select(org_grant.user_id).where(org_grant.organisation_id.in_(scope.org_ids))),
+                cls.id.in_(select(region_grant.user_id).where(region_grant.region_id.in_(scope.region_ids))),
+            ),
+            cls.id.not_in(select(org_grant.user_id).where(org_grant.organisation_id.not_in(scope.org_ids))),
+            cls.id.not_in(select(region_grant.user_id).where(region_grant.region_id.not_in(scope.region_ids))),
         )
 
     def scope_organisation_id(self) -> int | None:
         return self.organisations[0].id if self.organisations else None
 
 
+@event.listens_for(User.active, "set", active_history=True)
+def _active_flag_changes_end_sessions(user, value, previous, initiator) -> None:
+    """Deactivating a user (the user form, the bulk action, the CLI, anything through the ORM) ends
+    their sessions; so does reactivating, so a session from before a deactivation never comes back."""
+    if previous is not NO_VALUE and previous is not None and bool(previous) != bool(value):
+        user.end_sessions()
+
+
 class LoginAttempt(db.Model):
-    """One login attempt; recent failures per username and per address throttle logins."""
+    """One login attempt; recent failures per account and address, and per address, delay logins."""
 
     __tablename__ = "login_attempt"
     __table_args__ = (

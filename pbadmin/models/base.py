@@ -48,6 +48,11 @@ class Scoped:
     def scope_clause(cls, scope):
         return true()
 
+    @classmethod
+    def write_scope_clause(cls, scope):
+        """Who may change the record: by default whoever may read it."""
+        return cls.scope_clause(scope)
+
     def scope_organisation_id(self) -> int | None:
         """The organisation an audit entry about this record is filed under."""
         return getattr(self, "organisation_id", None)

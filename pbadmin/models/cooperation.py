@@ -39,7 +39,13 @@ class Pairing(Scoped, Timestamped, db.Model):
 
     @classmethod
     def scope_clause(cls, scope):
+        """Both sides read the pairing."""
         return or_(cls.helper_id.in_(scope.org_ids), cls.helped_id.in_(scope.org_ids))
+
+    @classmethod
+    def write_scope_clause(cls, scope):
+        """The pairing belongs to the helping side: it and the organisations above it write."""
+        return cls.helper_id.in_(scope.org_ids)
 
     def scope_organisation_id(self) -> int | None:
         return self.helper_id
@@ -67,6 +73,11 @@ class PairingReport(Scoped, Timestamped, db.Model):
     @classmethod
     def scope_clause(cls, scope):
         return cls.pairing_id.in_(select(Pairing.id).where(Pairing.scope_clause(scope)))
+
+    @classmethod
+    def write_scope_clause(cls, scope):
+        """Monthly reports are the helper's to write; the helped side reads them."""
+        return cls.pairing_id.in_(select(Pairing.id).where(Pairing.write_scope_clause(scope)))
 
     def scope_organisation_id(self) -> int | None:
         return self.pairing.helper_id if self.pairing else None

@@ -25,7 +25,7 @@ from pbadmin.models.tree import ClosureTree
 
 
 class Region(Scoped, Timestamped, db.Model):
-    """行政区划. Reference data: everyone reads it, superadmins edit it."""
+    """行政区划. Reference data: superadmins edit it; others see the regions of their scope."""
 
     __tablename__ = "region"
     __table_args__ = (
@@ -41,6 +41,16 @@ class Region(Scoped, Timestamped, db.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+    @classmethod
+    def scope_clause(cls, scope):
+        """The granted regions with everything below them, and the regions of visible organisations."""
+        from pbadmin.models.org import PartyOrganization
+
+        return or_(
+            cls.id.in_(scope.region_ids),
+            cls.id.in_(select(PartyOrganization.region_id).where(PartyOrganization.id.in_(scope.org_ids))),
+        )
 
 
 region_tree = ClosureTree(Region, "region_closure")

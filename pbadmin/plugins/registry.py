@@ -133,6 +133,10 @@ class PluginRegistry:
     def healthy(self) -> list[PluginRecord]:
         return [record for record in self.records.values() if record.healthy]
 
+    def fail(self, name: str, message: str) -> None:
+        """Mark a loaded plugin broken for a reason found outside its hooks (a view it should not add)."""
+        self._fail(self.get(name), message)
+
     def get(self, name: str) -> PluginRecord:
         record = self.records.get(name)
         if record is None:

@@ -45,13 +45,27 @@ def _add_plugin_folders(app: Flask, registry: PluginRegistry) -> None:
 
 
 def add_plugin_views(app: Flask, admin) -> None:
+    """Add each healthy plugin's views. A view that does not derive from pbadmin's guarded bases
+    (``PbModelView`` for records, ``PbView`` for pages) would skip login, permissions and scoping:
+    the plugin's views are refused and the plugin is marked broken, saying why."""
+    from pbadmin.admin.base import GuardedView
+
     registry: PluginRegistry = app.extensions["pbadmin_plugins"]
     for record in registry.healthy():
         try:
-            for view in registry.call(record.name, "register_admin_views", default=[], admin=admin):
-                admin.add_view(view)
+            views = list(registry.call(record.name, "register_admin_views", default=[], admin=admin))
         except PluginError:
             continue  # recorded on the plugin; the admin works without its views
+        unguarded = [view for view in views if not isinstance(view, GuardedView)]
+        if unguarded:
+            names = ", ".join(type(view).__name__ for view in unguarded)
+            registry.fail(
+                record.name,
+                f"register_admin_views() returned views that derive neither from PbModelView nor from PbView: {names}",
+            )
+            continue
+        for view in views:
+            admin.add_view(view)
 
 
 def add_plugin_commands(app: Flask, group) -> None:

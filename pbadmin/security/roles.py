@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from pbadmin.extensions import db
 from pbadmin.models import Role
+from pbadmin.models.auth import DELEGATED_ROLES, REGION_ADMIN, STAFF, SUPERADMIN, VIEWER  # noqa: F401 (the role names)
 
 # Permissions
 VIEW = "view"
@@ -39,10 +40,8 @@ ALL_PERMISSIONS = (
     APPROVE_REPORTS,
 )
 
-SUPERADMIN = "superadmin"
-REGION_ADMIN = "region_admin"
-STAFF = "staff"
-VIEWER = "viewer"
+#: from the least to the most powerful: the order pickers offer them in
+ROLE_ORDER = (STAFF, VIEWER, REGION_ADMIN, SUPERADMIN)
 
 DEFAULT_ROLES: dict[str, tuple[object, tuple[str, ...]]] = {
     SUPERADMIN: (_l("System administrator"), ALL_PERMISSIONS),

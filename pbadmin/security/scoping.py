@@ -16,7 +16,7 @@ from sqlalchemy import Select, exists, false, inspect, select, true, union
 
 from pbadmin.extensions import db
 from pbadmin.models import PartyOrganization, org_tree, region_tree
-from pbadmin.security.roles import SUPERADMIN
+from pbadmin.models.auth import SUPERADMIN
 
 
 @dataclass(frozen=True)
@@ -42,21 +42,32 @@ class Scope:
         return not (self.unrestricted or self.org_grants or self.region_grants)
 
     def clause(self, model):
+        """The records of ``model`` this scope may read."""
         if self.unrestricted:
             return true()
         if self.is_empty:
             return false()
         return model.scope_clause(self)
 
-    def contains(self, obj) -> bool:
-        """Whether a persisted (flushed) object lies inside this scope."""
+    def write_clause(self, model):
+        """The records of ``model`` this scope may change: the readable ones, unless the model is
+        stricter (a pairing is read by both sides but written only by the helping side)."""
+        if self.unrestricted:
+            return true()
+        if self.is_empty:
+            return false()
+        return model.write_scope_clause(self)
+
+    def contains(self, obj, writing: bool = False) -> bool:
+        """Whether a persisted (flushed) object lies inside this scope (for writing, if asked)."""
         if self.unrestricted:
             return True
         model = type(obj)
         pk = inspect(obj).identity
         if pk is None:
             return False
-        query = select(exists().where(model.id == pk[0], self.clause(model)))
+        clause = self.write_clause(model) if writing else self.clause(model)
+        query = select(exists().where(model.id == pk[0], clause))
         return bool(db.session.execute(query).scalar())
 
     def contains_org(self, org_id: int | None) -> bool:

@@ -127,10 +127,12 @@ def test_hook_register_admin_views__adds_views_shown_while_enabled(plugin_app, p
         good_plugin_source()
         + """
 
-from flask_admin import BaseView, expose
+from flask_admin import expose
+
+from pbadmin.toolkit import PbView
 
 
-class HelloView(BaseView):
+class HelloView(PbView):
     @expose("/")
     def index(self):
         return "你好，路桥"

@@ -306,11 +306,13 @@ def test_a_plugin_brings_its_own_templates_and_translations(plugin_app, plugins_
         + """
 
 from flask import render_template
-from flask_admin import BaseView, expose
+from flask_admin import expose
+
+from pbadmin.toolkit import PbView
 from flask_babel import gettext
 
 
-class PageView(BaseView):
+class PageView(PbView):
     @expose("/")
     def index(self):
         return render_template("testregion/page.html", greeting=gettext("Station map"))

@@ -83,6 +83,7 @@ DEFAULTS = {
     # may run into per window before every new ID number they enter is refused.
     "PBADMIN_ID_COLLISION_LIMIT": 5,
     "PBADMIN_ID_COLLISION_WINDOW_SECONDS": 3600,
+    # Rows on an admin list page; the page's own choice (?page_size= of 20, 50 or 100) overrides it.
     "PBADMIN_PAGE_SIZE": 20,
     # Reports to the provinces (docs/sync.md): retries, time-outs, claims, the scheduler lease.
     "PBADMIN_SYNC_RETRY_BASE": 5.0,

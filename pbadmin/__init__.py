@@ -32,7 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_views.bp)
     web.init_app(app)
 
-    from pbadmin.plugins.setup import init_plugins
+    from pbadmin.plugin_setup import init_plugins
 
     init_plugins(app)
 

@@ -72,24 +72,24 @@ def _resolve(model, column, codes, what):
 @pbadmin_cli.command("seed-demo")
 def seed_demo():
     """Load the core catalogue and every enabled plugin's demo data (idempotent)."""
-    from pbadmin.plugins import state
+    from pbadmin.plugins import enablement
     from pbadmin.plugins.demo import DemoLoader
     from pbadmin.plugins.registry import PluginError
 
-    registry = state.registry()
+    registry = enablement.registry()
     failed = False
     with acting_as("seed-demo"):
         ensure_roles()
-        state.apply_core()
+        enablement.apply_core()
         db.session.commit()
-        enabled = sorted(state.enabled_names())
+        enabled = sorted(enablement.enabled_names())
         if not enabled:
             click.echo("no plugin is enabled: enable one with `flask --app wsgi pbadmin plugins enable NAME`")
         for name in enabled:
             loader = DemoLoader(name)
             try:
-                registry.call(name, "load_demo_data", demo=loader)
-                state.apply_definitions(name)  # brands whose organisations the demo just created
+                registry.hooks(name).load_demo_data(demo=loader)
+                enablement.apply_definitions(name)  # brands whose organisations the demo just created
                 db.session.commit()
             except (PluginError, LookupError) as exc:
                 db.session.rollback()
@@ -159,8 +159,8 @@ def is_empty():
 
 def register_cli(app: Flask) -> None:
     from pbadmin.importing.cli import import_cli
+    from pbadmin.plugin_setup import add_plugin_commands
     from pbadmin.plugins.cli import plugins_cli
-    from pbadmin.plugins.setup import add_plugin_commands
     from pbadmin.sandbox.cli import sandbox_gateway
     from pbadmin.sync.cli import scheduler_command, sync_cli
 

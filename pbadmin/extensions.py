@@ -13,7 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
 # Stable constraint names: migrations stay reviewable and error messages can be mapped
-# back to the constraint that refused a row (see pbadmin.admin.errors).
+# back to the constraint that refused a row (see pbadmin.models.errors).
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

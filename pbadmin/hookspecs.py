@@ -1,9 +1,15 @@
 """The catalogue of pbadmin plugin hooks.
 
-A plugin implements any of these with ``@hookimpl`` (from ``pbadmin.toolkit``). Every hook
-may take ``app`` (the Flask app); a plugin declares only the arguments it uses, and core
-always calls hooks with keyword arguments. Core calls each plugin's hooks one plugin at a
-time, so a hook returns that plugin's own declarations.
+A plugin implements any of these with ``@hookimpl`` (from ``pbadmin.toolkit``): pluggy registers
+only marked functions, and a marked function whose name is not a hook here (a misspelling) makes
+the plugin fail to load. Every hook may take ``app`` (the Flask app); a plugin declares only the
+arguments it uses, and core always calls hooks with keyword arguments.
+
+Core calls each plugin's hooks one plugin at a time, through pluggy's manager with every other
+plugin left out, so a hook returns that plugin's own declarations. A hook declared
+``firstresult`` gives one value: the first non-None result of the plugin's implementations
+(None without one). Every other hook gives a list: the lists its implementations return, joined
+([] without one).
 """
 
 from __future__ import annotations
@@ -11,21 +17,23 @@ from __future__ import annotations
 import pluggy
 
 hookspec = pluggy.HookspecMarker("pbadmin")
+hookimpl = pluggy.HookimplMarker("pbadmin")
 
 
 # --- identity ------------------------------------------------------------------------------
 
 
-@hookspec
+@hookspec(firstresult=True)
 def plugin_info(app):
     """Called when the plugin is discovered. Return a ``PluginInfo``: name, Chinese title,
-    version and the GB/T 2260 code of the region the plugin serves."""
+    version and the GB/T 2260 code of the region the plugin serves. First result wins."""
 
 
 @hookspec(firstresult=True)
 def gateway_profile(app):
     """Called when the plugin's reports are pushed and its settings form is built. Return the
-    province gateway profile name: "zhejiang", "sichuan", "hubei" or "shandong"."""
+    gateway profile name, one of ``pbadmin.sync.profiles.PROFILES``: "zhejiang", "sichuan", "hubei",
+    "shandong" or "dhis2". First result wins."""
 
 
 # --- definitions applied when the plugin is enabled ---------------------------------------
@@ -93,4 +101,4 @@ def register_cli_commands(app, cli):
 def shyk_rules(app):
     """Called when the plugin's reports are computed (PB_SHYK_COMPLIANT) and its 三会一课 compliance
     lists are shown. Return a list of ``ShykRule`` overriding DOMAIN.md's default 三会一课 rules for
-    this plugin's reports and compliance lists; None keeps the default."""
+    this plugin's reports and compliance lists; None keeps the default. First result wins."""

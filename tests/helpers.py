@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass
 
 from pbadmin.audit import acting_as
@@ -63,6 +64,16 @@ def submit(client, url: str, data: dict, form_url: str | None = None):
 def login(client, username: str, password: str = PASSWORD):
     token = csrf_token(client, "/login")
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+def wait_until(condition, timeout: float, what: str, interval: float = 0.05) -> None:
+    """Wait for an event (a condition polled every ``interval``), never for a fixed time: a loaded
+    machine makes the event later, not the test wrong. ``timeout`` only bounds a hang."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
 
 
 def build_world() -> World:

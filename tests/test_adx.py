@@ -125,3 +125,46 @@ def test_adx_error_is_a_value_error_with_chinese_and_english():
     with pytest.raises(ValueError) as caught:
         parse_adx(b"not xml")
     assert "不是格式正确的 XML" in str(caught.value) and "not well-formed XML" in str(caught.value)
+
+
+# The contract's example (docs/gateway-contract.md, "hubei: ADX"), written by hand, not built.
+CONTRACT_EXAMPLE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<adx xmlns="urn:ihe:qrph:adx:2015" exported="2022-02-01T08:30:00+00:00">
+  <group dataSet="PB_MONTHLY" orgUnit="421000-PBW" period="2022-01-01/P1M">
+    <dataValue dataElement="PB_MEMBERS" value="1024"/>
+    <dataValue dataElement="PB_ACTIVITIES" value="12.5"/>
+  </group>
+</adx>"""
+
+
+def _canonical(document: bytes) -> str:
+    """The document in canonical XML (C14N 2.0), whitespace between elements dropped: what it says, not how."""
+    import xml.etree.ElementTree as ET
+
+    return ET.canonicalize(document.decode("utf-8"), strip_text=True)
+
+
+def test_the_client_builds_exactly_the_contracts_example_document():
+    assert _canonical(build_adx([monthly()], EXPORTED)) == _canonical(CONTRACT_EXAMPLE)
+
+
+@pytest.mark.parametrize(
+    ("data_set", "period", "written"),
+    [
+        ("PB_MONTHLY", "202112", "2021-12-01/P1M"),
+        ("PB_QUARTERLY", "2022Q4", "2022-10-01/P3M"),
+        ("PB_YEARLY", "2021", "2021-01-01/P1Y"),
+    ],
+)
+def test_the_client_writes_each_period_as_the_contract_does(data_set, period, written):
+    built = build_adx([AdxGroup(data_set, "421000-PBW", Period.parse(period), [("PB_BRANCHES", "7")])], EXPORTED)
+    expected = (
+        '<adx xmlns="urn:ihe:qrph:adx:2015" exported="2022-02-01T08:30:00+00:00">'
+        f'<group dataSet="{data_set}" orgUnit="421000-PBW" period="{written}">'
+        '<dataValue dataElement="PB_BRANCHES" value="7"/></group></adx>'
+    ).encode()
+    assert _canonical(built) == _canonical(expected)
+
+
+def test_the_contracts_example_validates_against_the_loose_schema():
+    assert validate_adx(CONTRACT_EXAMPLE) == []

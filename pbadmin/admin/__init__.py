@@ -78,7 +78,7 @@ def init_admin(app: Flask) -> Admin:
     from pbadmin.admin.ledger import LedgerView
     from pbadmin.admin.plugins import PluginAdminView
     from pbadmin.admin.sync import SyncView
-    from pbadmin.plugins.setup import add_plugin_views
+    from pbadmin.plugin_setup import add_plugin_views
 
     admin.add_view(SyncView(name=_l("Sync to the province"), category=REPORTS, endpoint="sync"))
     admin.add_view(ComplianceView(name=_l("Compliance"), category=SUPERVISION, endpoint="compliance"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask import abort, current_app, flash, g, has_app_context, has_request_context, redirect, request, url_for
 from flask_admin import BaseView
 from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext
@@ -32,12 +32,12 @@ from wtforms.validators import ValidationError
 
 from pbadmin.admin.ajax import loader_for
 from pbadmin.admin.downloads import xlsx_download
-from pbadmin.admin.errors import describe_integrity_error
 from pbadmin.admin.filters import OrgSubtreeFilter
-from pbadmin.admin.labels import LABELS
 from pbadmin.extensions import db
 from pbadmin.models.base import Scoped
 from pbadmin.models.choices import Choices
+from pbadmin.models.errors import describe_integrity_error
+from pbadmin.models.labels import LABELS
 from pbadmin.models.tree import TreeCycleError
 from pbadmin.params import MAX_ID, BadParameter, FitsColumn, contains_nul, fits_column, record_id, record_ids
 from pbadmin.security import roles
@@ -73,7 +73,6 @@ class PbView(GuardedView, BaseView):
 
 class PbModelView(GuardedView, ModelView):
     form_base_class = SecureForm
-    page_size = 20
     can_set_page_size = True
     page_size_options = (20, 50, 100)
     can_view_details = True
@@ -92,6 +91,12 @@ class PbModelView(GuardedView, ModelView):
     org_filter_column: str | None = "organisation_id"
     #: why a record the user can read is not theirs to change (models with a ``write_scope_clause``)
     write_denied_message = _l("This record belongs to another organisation: you may read it but not change it.")
+
+    @property
+    def page_size(self) -> int:
+        """Rows on a list page unless ``?page_size=`` picks an option: the app's ``PBADMIN_PAGE_SIZE``,
+        read per request (a view may still set its own ``page_size``)."""
+        return current_app.config["PBADMIN_PAGE_SIZE"] if has_app_context() else 20
 
     def __init__(self, model, name=None, category=None, endpoint=None, **kwargs) -> None:
         self._prepare_declarations(model)

@@ -26,10 +26,10 @@ from pbadmin.admin.base import PbView
 from pbadmin.admin.downloads import xlsx_download
 from pbadmin.extensions import db
 from pbadmin.importing import jobs
-from pbadmin.importing.columns import COLUMNS
 from pbadmin.importing.errors_workbook import errors_workbook
+from pbadmin.importing.kinds import KINDS
 from pbadmin.importing.problems import Problem, problems_from_json
-from pbadmin.importing.templates import FILENAMES, template_workbook
+from pbadmin.importing.templates import template_workbook
 from pbadmin.models import ImportJob, PartyOrganization
 from pbadmin.models.importing import IMPORT_KINDS, IMPORT_STATUSES, RUNNING_STATUSES
 from pbadmin.security import roles
@@ -97,9 +97,9 @@ class ImportView(PbView):
 
     @expose("/template/<kind>.xlsx")
     def template(self, kind: str):
-        if kind not in COLUMNS:
+        if kind not in KINDS:
             abort(404)
-        return xlsx_download(template_workbook(kind), FILENAMES[kind])
+        return xlsx_download(template_workbook(kind), KINDS[kind].template_filename)
 
     @expose("/job/<int:job_id>/")
     def job(self, job_id: int):

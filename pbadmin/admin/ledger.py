@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from pbadmin.admin.base import PbView
 from pbadmin.admin.downloads import xlsx_download
-from pbadmin.admin.labels import LABELS
 from pbadmin.admin.tree import children_in_sight
 from pbadmin.dashboard import clock
 from pbadmin.extensions import db
@@ -25,6 +24,7 @@ from pbadmin.ledger.text import HEADINGS, category_label, names, status_label
 from pbadmin.ledger.xlsx import download_name, workbook_bytes
 from pbadmin.models import PartyOrganization
 from pbadmin.models.choices import ORG_KINDS
+from pbadmin.models.labels import LABELS
 from pbadmin.params import parse_int, record_id
 from pbadmin.security import roles
 from pbadmin.security.scoping import current_scope

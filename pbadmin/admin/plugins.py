@@ -18,11 +18,11 @@ from wtforms.validators import Optional
 from pbadmin.admin.base import PbView
 from pbadmin.extensions import db
 from pbadmin.models import PluginState, Region, region_tree
-from pbadmin.plugins import state
-from pbadmin.plugins.connection import check_connection
+from pbadmin.plugins import enablement
 from pbadmin.plugins.registry import PluginError
 from pbadmin.plugins.settings import SettingsError
 from pbadmin.security import roles
+from pbadmin.sync.connection import check_connection
 
 
 class ActionForm(FlaskForm):
@@ -67,10 +67,10 @@ class PluginAdminView(PbView):
 
     def _record_or_404(self, name: str):
         try:
-            record = state.registry().get(name)
+            record = enablement.registry().get(name)
         except PluginError:
             abort(404)
-        if name == state.CORE:
+        if name == enablement.CORE:
             abort(404)
         if not may_manage(record.info.region_code if record.info else None):
             abort(403)
@@ -78,11 +78,11 @@ class PluginAdminView(PbView):
 
     @expose("/")
     def index(self):
-        registry = state.registry()
-        enabled = state.enabled_names()
+        registry = enablement.registry()
+        enabled = enablement.enabled_names()
         rows = []
         for name, record in sorted(registry.records.items()):
-            if name == state.CORE:
+            if name == enablement.CORE:
                 continue
             region_code = record.info.region_code if record.info else None
             if current_user.role_name != roles.SUPERADMIN and not may_manage(region_code):
@@ -93,7 +93,7 @@ class PluginAdminView(PbView):
                     "record": record,
                     "enabled": name in enabled,
                     "state": db.session.get(PluginState, name) if name in enabled else None,
-                    "missing": state.missing_settings(name) if record.healthy else [],
+                    "missing": enablement.missing_settings(name) if record.healthy else [],
                 }
             )
         return self.render("pbadmin/plugins.html", rows=rows, action_form=ActionForm())
@@ -105,8 +105,8 @@ class PluginAdminView(PbView):
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
-            state.apply_core()
-            notes = state.enable(name)
+            enablement.apply_core()
+            notes = enablement.enable(name)
             db.session.commit()
             flash(_("Plugin %(name)s enabled.", name=name), "success")
             for note in notes:
@@ -122,7 +122,7 @@ class PluginAdminView(PbView):
         self._record_or_404(name)
         if not ActionForm().validate_on_submit():
             abort(400)
-        state.disable(name)
+        enablement.disable(name)
         db.session.commit()
         flash(_("Plugin %(name)s disabled; its existing records are kept.", name=name), "success")
         return redirect(url_for(".index"))
@@ -131,8 +131,8 @@ class PluginAdminView(PbView):
     def settings(self, plugin: str):
         name = plugin  # Flask-Admin reserves "name" for its own view argument
         record = self._record_or_404(name)
-        specs = state.schema(name)
-        values = state.settings_of(name)
+        specs = enablement.schema(name)
+        values = enablement.settings_of(name)
         form = settings_form(specs, values, formdata=request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
             changes = {}
@@ -142,8 +142,8 @@ class PluginAdminView(PbView):
                     continue  # blank secret: keep what is stored
                 changes[spec.key] = field.data if spec.type != "bool" else bool(field.data)
             try:
-                changed = state.configure(name, changes)
-                missing = state.missing_settings(name)
+                changed = enablement.configure(name, changes)
+                missing = enablement.missing_settings(name)
                 if missing:
                     raise SettingsError({key: _("This setting is required.") for key in missing})
                 db.session.commit()
@@ -161,7 +161,7 @@ class PluginAdminView(PbView):
             record=record,
             form=form,
             action_form=ActionForm(),
-            missing=state.missing_settings(name),
+            missing=enablement.missing_settings(name),
         )
 
     @expose("/<plugin>/test", methods=["POST"])
@@ -170,6 +170,6 @@ class PluginAdminView(PbView):
         record = self._record_or_404(name)
         if not ActionForm().validate_on_submit():
             abort(400)
-        ok, message = check_connection(record.profile, state.settings_of(name))
+        ok, message = check_connection(record.profile, enablement.settings_of(name))
         flash(message, "success" if ok else "error")
         return redirect(url_for(".settings", plugin=name))

@@ -22,14 +22,13 @@ from pbadmin.extensions import db
 from pbadmin.models import Report
 from pbadmin.models.base import utcnow
 from pbadmin.models.reports import ATTEMPT_OUTCOMES, REPORT_STATUSES
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement
 from pbadmin.plugins.registry import PluginError
-from pbadmin.reporting import lifecycle
 from pbadmin.reporting.metrics import element_definitions
 from pbadmin.reporting.periods import Period, PeriodError
 from pbadmin.security import roles
 from pbadmin.security.scoping import current_scope
-from pbadmin.sync import catalogue, jobs
+from pbadmin.sync import jobs, lifecycle, province_catalogue
 from pbadmin.sync.outbox import OutboxWorker, worker_name
 from pbadmin.sync.status import plugin_sync, scheduler_holder
 from pbadmin.sync.target import NotReady, approval_required, target_for
@@ -49,10 +48,10 @@ class SyncView(PbView):
     # --- look-ups, each refusing what the user may not touch ------------------------------
     def _plugin_or_404(self, name: str):
         try:
-            record = state.registry().get(name)
+            record = enablement.registry().get(name)
         except PluginError:
             abort(404)
-        if name == state.CORE or not state.is_enabled(name):
+        if name == enablement.CORE or not enablement.is_enabled(name):
             abort(404)
         if not may_manage(record.info.region_code if record.info else None):
             abort(403)
@@ -75,10 +74,10 @@ class SyncView(PbView):
     # --- pages -----------------------------------------------------------------------------
     @expose("/")
     def index(self):
-        registry = state.registry()
+        registry = enablement.registry()
         names = [
             name
-            for name in sorted(state.enabled_names())
+            for name in sorted(enablement.enabled_names())
             if name in registry.records
             and registry.records[name].healthy
             and may_manage(registry.records[name].info.region_code)
@@ -105,7 +104,7 @@ class SyncView(PbView):
             action_form=ActionForm(),
             period_form=PeriodForm(),
             approval_required=approval_required(plugin),
-            settings=state.settings_of(plugin),
+            settings=enablement.settings_of(plugin),
         )
 
     @expose("/report/<int:report_id>")
@@ -215,8 +214,8 @@ class SyncView(PbView):
         self._checked()
         self._plugin_or_404(plugin)
         try:
-            row = catalogue.pull(target_for(plugin))
-        except (NotReady, catalogue.CatalogueError) as exc:
+            row = province_catalogue.pull(target_for(plugin))
+        except (NotReady, province_catalogue.CatalogueError) as exc:
             flash(str(exc), "error")
         else:
             flash(

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, extract, func, select
 from pbadmin.extensions import db
 from pbadmin.models import Activity, ActivityType, Brand, Member
 from pbadmin.models.choices import MEMBER_STATUSES
-from pbadmin.reporting.measures import started_within
+from pbadmin.reporting.boundaries import started_within
 from pbadmin.reporting.periods import Period
 from pbadmin.security.scoping import Scope
 

@@ -17,9 +17,9 @@ from sqlalchemy.orm import aliased
 from pbadmin.dashboard.rule_sets import rule_sets
 from pbadmin.extensions import db
 from pbadmin.models import ActivityType, Member, Pairing, PairingReport, PartyOrganization, Rectification
-from pbadmin.plugins.specs import ShykRule
 from pbadmin.reporting.compliance import BranchWindowResult, branch_compliance
 from pbadmin.reporting.periods import Period
+from pbadmin.reporting.rules import ShykRule
 from pbadmin.security.scoping import Scope
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import ScalarSelect, func, select
 from pbadmin.extensions import db
 from pbadmin.models import Activity, Member, PartyOrganization, Rectification, Report
 from pbadmin.models.choices import BRANCH_KINDS
-from pbadmin.reporting.measures import standing, started_within
+from pbadmin.reporting.boundaries import standing, started_within
 from pbadmin.reporting.periods import Period
 from pbadmin.security.scoping import Scope
 

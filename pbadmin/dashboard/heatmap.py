@@ -17,8 +17,8 @@ from pbadmin.dashboard.rule_sets import rule_sets
 from pbadmin.extensions import db
 from pbadmin.models import PartyOrganization
 from pbadmin.models.choices import BRANCH_KINDS
+from pbadmin.reporting.boundaries import began_by, not_ended_by
 from pbadmin.reporting.compliance import BranchWindowResult, branch_compliance
-from pbadmin.reporting.measures import began_by, not_ended_by
 from pbadmin.reporting.periods import Period
 from pbadmin.security.scoping import Scope
 

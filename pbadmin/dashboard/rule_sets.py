@@ -16,11 +16,11 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tr
 
 from pbadmin.extensions import db
 from pbadmin.models import PartyOrganization, Region, region_tree
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement
 from pbadmin.plugins.registry import PluginError
-from pbadmin.plugins.specs import ShykRule
 from pbadmin.reporting.compliance import DEFAULT_RULES
 from pbadmin.reporting.metrics import shyk_rules_for
+from pbadmin.reporting.rules import ShykRule
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,9 @@ class RuleSet:
 
 def _plugin_regions() -> list[tuple[str, str]]:
     """(plugin, region code) of every enabled, healthy plugin whose region exists, most specific first."""
-    registry = state.registry()
+    registry = enablement.registry()
     codes: dict[str, str] = {}
-    for name in sorted(state.enabled_names()):
+    for name in sorted(enablement.enabled_names()):
         record = registry.records.get(name)
         if record is not None and record.healthy and record.info is not None and record.info.region_code:
             codes[name] = record.info.region_code

@@ -1,4 +1,4 @@
-"""``flask --app wsgi pbadmin import members|activities PATH --org CODE [--dry-run]``.
+"""``flask --app wsgi pbadmin import members|activities PATH --org CODE [--dry-run]``, a command per import kind.
 
 The same check and write as the admin, in the foreground: every problem is printed (row,
 column, masked value, reason) and the command exits 1 without writing anything; otherwise the
@@ -17,11 +17,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from pbadmin.admin.errors import describe_integrity_error
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
+from pbadmin.importing.kinds import KINDS, ImportKind
 from pbadmin.importing.pipeline import check_file, write
 from pbadmin.models import PartyOrganization
+from pbadmin.models.errors import describe_integrity_error
 from pbadmin.security.scoping import UNRESTRICTED
 
 import_cli = AppGroup("import", help="Import members or activities (with attendance) from .xlsx or .csv files.")
@@ -37,18 +38,17 @@ def _options(command):
     return click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))(command)
 
 
-@import_cli.command("members")
-@_options
-def import_members(path: Path, org_code: str, dry_run: bool) -> None:
-    """Import a roster (花名册); members already stored are found by ID number and updated."""
-    _import("members", path, org_code, dry_run)
+def _command_for(kind: ImportKind) -> None:
+    """``import <kind> PATH --org CODE [--dry-run]``, one per import kind."""
+
+    def run(path: Path, org_code: str, dry_run: bool) -> None:
+        _import(kind.code, path, org_code, dry_run)
+
+    import_cli.command(kind.code, help=kind.command_help)(_options(run))
 
 
-@import_cli.command("activities")
-@_options
-def import_activities(path: Path, org_code: str, dry_run: bool) -> None:
-    """Import activities with their attendance; an activity already stored is updated."""
-    _import("activities", path, org_code, dry_run)
+for _kind in KINDS.values():
+    _command_for(_kind)
 
 
 def _import(kind: str, path: Path, org_code: str, dry_run: bool) -> None:

@@ -234,8 +234,6 @@ ACTIVITY_COLUMNS: tuple[Column, ...] = (
     ),
 )
 
-COLUMNS: dict[str, tuple[Column, ...]] = {"members": MEMBER_COLUMNS, "activities": ACTIVITY_COLUMNS}
-
 
 def normalise_header(value: object) -> str:
     """What a header says once spaces, "*" marks and a note in brackets are taken away."""

@@ -22,7 +22,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pbadmin.importing.columns import COLUMNS, ERROR_HEADER, SOURCE_ROW_HEADER, normalise_header
+from pbadmin.importing.columns import ERROR_HEADER, SOURCE_ROW_HEADER, normalise_header
+from pbadmin.importing.kinds import kind_of
 from pbadmin.importing.pipeline import locate, max_rows
 from pbadmin.importing.problems import Problem, mask_value
 from pbadmin.importing.readers import UnreadableFile
@@ -44,7 +45,7 @@ def errors_workbook(kind: str, data: bytes, problems: list[Problem], reveal: boo
         if problem.row is not None:
             by_row[problem.row].append(problem)
     try:
-        found = locate(data, COLUMNS[kind], max_rows())
+        found = locate(data, kind_of(kind).columns, max_rows())
     except UnreadableFile:
         found = None
     if found is not None and by_row:
@@ -66,7 +67,7 @@ def _copy_bad_rows(sheet, kind: str, found, by_row: dict[int, list[Problem]], re
     table, header = found
     header_cells = next(cells for number, cells in table.rows if number == header.row)
     keep = [position for position, cell in enumerate(header_cells) if normalise_header(cell) not in OWN_HEADERS]
-    columns = COLUMNS[kind]
+    columns = kind_of(kind).columns
     masks = {header.positions[c.field]: c.mask for c in columns if c.mask and c.field in header.positions}
     text_positions = {
         header.positions[c.field] for c in columns if c.cell_format == "@" and c.field in header.positions

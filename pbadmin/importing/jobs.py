@@ -270,7 +270,7 @@ def _finish(worker: Worker, check: Check, **values) -> None:
 
 def _record_failure(worker: Worker, exc: Exception) -> None:
     if isinstance(exc, IntegrityError):
-        from pbadmin.admin.errors import describe_integrity_error
+        from pbadmin.models.errors import describe_integrity_error
 
         detail = describe_integrity_error(exc)
         message = Problem(None, "", "", N_("the import failed and nothing was saved (%(error)s)"), {"error": detail})

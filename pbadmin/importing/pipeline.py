@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from pbadmin.importing.columns import COLUMNS, HEADER_SEARCH_ROWS, Column, Header, find_header
+from pbadmin.importing.columns import HEADER_SEARCH_ROWS, Column, Header, find_header
+from pbadmin.importing.kinds import kind_of
 from pbadmin.importing.problems import N_, Invalid, Problem, mask_value
 from pbadmin.importing.readers import DEFAULT_MAX_UNCOMPRESSED_BYTES, Table, UnreadableFile, read_tables
 from pbadmin.importing.values import is_blank
@@ -116,10 +117,7 @@ class Check:
 
 
 def importer_class(kind: str) -> type[Importer]:
-    from pbadmin.importing.activities import ActivityImporter
-    from pbadmin.importing.members import MemberImporter
-
-    return {"members": MemberImporter, "activities": ActivityImporter}[kind]
+    return kind_of(kind).importer()
 
 
 def _file_problem(message: str, **params: object) -> Problem:
@@ -139,7 +137,7 @@ def check_file(
     kind: str, data: bytes, target: PartyOrganization, scope: Scope, progress: Progress | None = None
 ) -> Check:
     """Check every row of the file; touch nothing."""
-    columns = COLUMNS[kind]
+    columns = kind_of(kind).columns
     check = Check(kind=kind)
     limit = max_rows()
     try:

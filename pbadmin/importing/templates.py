@@ -17,13 +17,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pbadmin.importing.columns import COLUMNS, Column
+from pbadmin.importing.columns import Column
+from pbadmin.importing.kinds import ImportKind, kind_of
 from pbadmin.security.spreadsheets import append_row, as_text
 
 #: rows of the data sheet that get the column formats and drop-downs
 FORMATTED_ROWS = 2000
-SHEET_TITLES = {"members": "党员花名册", "activities": "活动及出勤"}
-FILENAMES = {"members": "党员花名册导入模板.xlsx", "activities": "活动及出勤导入模板.xlsx"}
 HEADER_FILL = PatternFill("solid", fgColor="FDE9E7")
 REQUIRED_FONT = Font(bold=True, color="C00000")
 PLAIN_FONT = Font(bold=True)
@@ -31,10 +30,11 @@ PLAIN_FONT = Font(bold=True)
 
 def template_workbook(kind: str) -> bytes:
     """The template of ``kind`` ("members" or "activities") as .xlsx bytes."""
-    columns = COLUMNS[kind]
+    spec = kind_of(kind)
+    columns = spec.columns
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = SHEET_TITLES[kind]
+    sheet.title = spec.sheet_title
     for position, column in enumerate(columns, start=1):
         cell = as_text(sheet.cell(row=1, column=position, value=column.header))
         cell.font = REQUIRED_FONT if column.required else PLAIN_FONT
@@ -47,7 +47,7 @@ def template_workbook(kind: str) -> bytes:
         if column.allowed:
             _drop_down(sheet, letter, column)
     sheet.freeze_panes = "A2"
-    _explain(workbook.create_sheet(_("Instructions")), kind, columns)
+    _explain(workbook.create_sheet(_("Instructions")), spec)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -68,19 +68,14 @@ def _drop_down(sheet, letter: str, column: Column) -> None:
     sheet.add_data_validation(validation)
 
 
-def _explain(sheet, kind: str, columns: tuple[Column, ...]) -> None:
+def _explain(sheet, spec: ImportKind) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     notes = [
         _("Fill in one row per record under the headers of the first sheet; keep the headers as they are."),
         _("Columns in red are required. Dates are written like 2018-05-04; times like 2024-03-05 09:30."),
         _("Every row is checked before anything is saved; rows with problems are listed and can be downloaded."),
+        _(spec.reimport_note),
     ]
-    if kind == "members":
-        notes.append(_("Importing the same roster again updates the members found by their ID number."))
-    else:
-        notes.append(
-            _("An activity with the same organisation, type, title and start is updated; so is its attendance.")
-        )
     for note in notes:
         append_row(sheet, [note])
     sheet.append([])
@@ -89,7 +84,7 @@ def _explain(sheet, kind: str, columns: tuple[Column, ...]) -> None:
     for cell in sheet[sheet.max_row]:
         cell.font = PLAIN_FONT
         cell.fill = HEADER_FILL
-    for column in columns:
+    for column in spec.columns:
         allowed = "、".join(column.allowed()) if column.allowed else ""
         append_row(
             sheet, [column.header, _("Yes") if column.required else "", _(column.help) if column.help else "", allowed]

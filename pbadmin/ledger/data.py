@@ -35,7 +35,7 @@ from pbadmin.models import (
     Rectification,
     org_tree,
 )
-from pbadmin.reporting.measures import began_by, started_within
+from pbadmin.reporting.boundaries import began_by, started_within
 from pbadmin.reporting.periods import Period
 from pbadmin.security.pii import mask_id_number
 from pbadmin.security.scoping import Scope

@@ -18,9 +18,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from pbadmin.admin.labels import LABELS
 from pbadmin.ledger.data import SECTIONS, Ledger
 from pbadmin.ledger.text import HEADINGS, category_label, names, status_label
+from pbadmin.models.labels import LABELS
 from pbadmin.security.spreadsheets import xlsx_cell
 
 DATE_FORMAT = "yyyy-mm-dd"

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement
 from pbadmin.plugins.registry import PluginError
 from pbadmin.plugins.scaffold import scaffold_plugin
 from pbadmin.plugins.settings import SettingsError
@@ -21,10 +21,10 @@ plugins_cli = AppGroup("plugins", help="Region plugins: list, enable, disable, c
 @plugins_cli.command("list")
 def list_plugins():
     """One line per plugin: name, version, enabled or disabled, errors."""
-    registry = state.registry()
-    enabled = state.enabled_names()
+    registry = enablement.registry()
+    enabled = enablement.enabled_names()
     for name, record in sorted(registry.records.items()):
-        if name == state.CORE:
+        if name == enablement.CORE:
             continue
         version = record.info.version if record.info else "?"
         status = "enabled" if name in enabled else "disabled"
@@ -38,10 +38,10 @@ def enable_plugins(names):
     """Enable plugins and apply their brands, activity types and data elements."""
     failed = False
     with acting_as("cli"):
-        state.apply_core()
+        enablement.apply_core()
         for name in names:
             try:
-                notes = state.enable(name)
+                notes = enablement.enable(name)
             except PluginError as exc:
                 db.session.rollback()
                 click.echo(f"{name}: not enabled: {exc}", err=True)
@@ -62,10 +62,10 @@ def disable_plugins(names):
     with acting_as("cli"):
         for name in names:
             try:
-                state.registry().get(name)
+                enablement.registry().get(name)
             except PluginError as exc:
                 raise click.UsageError(str(exc)) from exc
-            state.disable(name)
+            enablement.disable(name)
             db.session.commit()
             click.echo(f"{name}: disabled")
 
@@ -82,9 +82,9 @@ def configure_plugin(name, assignments):
             raise click.UsageError(f"{item!r} is not KEY=VALUE")
         changes[key.strip()] = value
     try:
-        state.registry().get(name)
+        enablement.registry().get(name)
         with acting_as("cli"):
-            changed = state.configure(name, changes)
+            changed = enablement.configure(name, changes)
             db.session.commit()
     except PluginError as exc:
         raise click.UsageError(str(exc)) from exc
@@ -94,7 +94,7 @@ def configure_plugin(name, assignments):
             click.echo(f"{name}: {key}: {why}", err=True)
         raise SystemExit(1) from exc
     click.echo(f"{name}: updated {', '.join(changed) if changed else 'nothing'}")
-    missing = state.missing_settings(name)
+    missing = enablement.missing_settings(name)
     if missing:
         click.echo(f"{name}: still missing {', '.join(missing)}")
 
@@ -103,7 +103,7 @@ def configure_plugin(name, assignments):
 def upgrade_plugins():
     """Re-apply the definitions of enabled plugins whose version changed."""
     with acting_as("cli"):
-        upgraded = state.upgrade_all()
+        upgraded = enablement.upgrade_all()
         db.session.commit()
     click.echo("upgraded: " + (", ".join(upgraded) if upgraded else "nothing"))
 

@@ -9,21 +9,15 @@ from urllib.parse import urlsplit
 from apscheduler.triggers.cron import CronTrigger
 
 from pbadmin.plugins.specs import SettingSpec
+from pbadmin.sync.profiles import PROFILES as GATEWAY_PROFILES
 
+#: each gateway profile's credentials as settings (pbadmin.sync.profiles holds the profiles)
 PROFILE_SETTINGS: dict[str, tuple[SettingSpec, ...]] = {
-    "zhejiang": (SettingSpec("token", "str", required=True, secret=True, description="省平台签发的 Bearer 令牌"),),
-    "sichuan": (
-        SettingSpec("app_id", "str", required=True, description="省平台分配的 AppId"),
-        SettingSpec("app_secret", "str", required=True, secret=True, description="请求签名密钥"),
-    ),
-    "hubei": (
-        SettingSpec("username", "str", required=True, description="HTTP Basic 用户名"),
-        SettingSpec("password", "str", required=True, secret=True, description="HTTP Basic 密码"),
-    ),
-    "shandong": (
-        SettingSpec("client_id", "str", required=True, description="OAuth2 client_id"),
-        SettingSpec("client_secret", "str", required=True, secret=True, description="OAuth2 client_secret"),
-    ),
+    name: tuple(
+        SettingSpec(c.key, "str", required=c.required, secret=c.secret, description=c.description)
+        for c in spec.credentials
+    )
+    for name, spec in GATEWAY_PROFILES.items()
 }
 BASE_URL = SettingSpec("base_url", "url", required=True, description="省级上报网关地址，如 https://gateway.example.cn")
 TRUE_WORDS = {"1", "true", "yes", "on", "是", "开"}

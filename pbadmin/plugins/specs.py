@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pbadmin.models.choices import SHYK_KINDS
-from pbadmin.reporting.periods import MONTHS_IN
+from pbadmin.reporting.rules import ShykRule  # noqa: F401 (what the shyk_rules hook returns)
+from pbadmin.sync.profiles import PROFILE_NAMES
 
 if TYPE_CHECKING:
     from pbadmin.reporting.measures import Measure
 
-PROFILES = ("zhejiang", "sichuan", "hubei", "shandong")
+#: the gateway profiles a plugin's ``gateway_profile()`` may name (pbadmin.sync.profiles describes each)
+PROFILES = PROFILE_NAMES
 
 
 @dataclass(frozen=True)
@@ -61,27 +62,6 @@ class DataElementSpec:
     #: how the value is computed (``pbadmin.toolkit.measures``); a flow without one counts the
     #: activities whose type counts towards this code, a stock without one cannot be reported
     measure: Measure | None = None
-
-
-@dataclass(frozen=True)
-class ShykRule:
-    """A 三会一课 rule: at least ``minimum`` activities of ``shyk_kind`` in every ``per`` window.
-
-    ``shyk_kind`` is an activity type's shyk_kind ("general", "committee", "group", "lecture");
-    ``per`` is "month", "quarter" or "year" (see pbadmin.reporting.compliance for when it is due).
-    """
-
-    shyk_kind: str
-    minimum: int
-    per: str
-
-    def __post_init__(self) -> None:
-        if self.shyk_kind not in SHYK_KINDS.codes:
-            raise ValueError(f"ShykRule: shyk_kind {self.shyk_kind!r} is not one of {', '.join(SHYK_KINDS.codes)}")
-        if self.per not in MONTHS_IN:
-            raise ValueError(f"ShykRule: per {self.per!r} is not one of {', '.join(MONTHS_IN)}")
-        if isinstance(self.minimum, bool) or not isinstance(self.minimum, int) or self.minimum < 1:
-            raise ValueError(f"ShykRule: minimum must be a whole number of at least 1, not {self.minimum!r}")
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,10 @@ from sqlalchemy.orm import aliased
 from pbadmin.extensions import db
 from pbadmin.models import Activity, ActivityType, PartyOrganization
 from pbadmin.models.choices import BRANCH_KINDS
-from pbadmin.plugins.specs import ShykRule
-from pbadmin.reporting.measures import SHYK_KIND_NAMES, began_by, standing, started_within
+from pbadmin.reporting.boundaries import began_by, standing, started_within
+from pbadmin.reporting.names import SHYK_KIND_NAMES
 from pbadmin.reporting.periods import Period
+from pbadmin.reporting.rules import ShykRule
 
 #: DOMAIN.md: 支部党员大会 at least once a quarter, 支委会 and 党小组会 at least once a month,
 #: 党课 at least once a quarter

@@ -5,12 +5,8 @@ it), with a Chinese sentence saying exactly what it counts. Given a ``MeasureCon
 a scalar subquery (a COUNT, or a SUM wrapped in COALESCE so that nothing sums to 0); the metrics
 engine puts every element's subquery into one SELECT, so no record is loaded into Python.
 
-The same boundaries everywhere, written once below:
-- stocks: a thing counts when it began on or before the period's last day (an unknown start
-  counts as begun) and had not ended by then (its end date, if any, is after that day);
-  organisations that pass this test on founded_on/dissolved_on are "standing";
-- flows: datetimes from the period's first instant up to, not including, the first instant
-  after it; dates from its first to its last day; YYYYMM months among its months.
+The boundaries (when a thing counts for a period) live in ``pbadmin.reporting.boundaries`` and the
+Chinese nouns of the definitions in ``pbadmin.reporting.names``; both are re-exported here for plugins.
 
 Plugins reach the building blocks as ``pbadmin.toolkit.measures`` (e.g.
 ``measures.venues(kind="station")``); every building block takes keyword arguments only.
@@ -18,7 +14,6 @@ Plugins reach the building blocks as ``pbadmin.toolkit.measures`` (e.g.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -48,50 +43,24 @@ from pbadmin.models import (
 from pbadmin.models.choices import ACTIVE_MEMBER_STATUSES as ACTIVE_MEMBER_STATUSES
 from pbadmin.models.choices import BRANCH_KINDS as BRANCH_KINDS
 from pbadmin.models.choices import COMMITTEE_KINDS as COMMITTEE_KINDS
+from pbadmin.reporting.boundaries import began_by, dated_within, not_ended_by, standing, started_within
+from pbadmin.reporting.compliance import compliant_branches as compliant_branches_sql
+from pbadmin.reporting.names import (
+    ALLIANCE_SCOPE_NAMES,
+    CATEGORY_NAMES,
+    COMMUNITY_KIND_NAMES,
+    MEMBER_STATUS_NAMES,
+    ORG_KIND_NAMES,
+    SHYK_KIND_NAMES,
+    VENUE_KIND_NAMES,
+)
 from pbadmin.reporting.periods import Period
 
 if TYPE_CHECKING:
-    from pbadmin.plugins.specs import ShykRule
+    from pbadmin.reporting.rules import ShykRule
 
 STOCK = "stock"
 FLOW = "flow"
-
-# Chinese nouns for the codes the definitions mention: definitions are report text, always Chinese.
-ORG_KIND_NAMES = {
-    "working_committee": "党工委",
-    "committee": "党委",
-    "comprehensive_committee": "综合党委",
-    "general_branch": "党总支",
-    "branch": "党支部",
-    "temporary_branch": "临时党支部",
-}
-MEMBER_STATUS_NAMES = {
-    "full": "正式党员",
-    "probationary": "预备党员",
-    "transferred": "已转出党员",
-    "suspended": "停止党籍党员",
-    "deceased": "已去世党员",
-}
-VENUE_KIND_NAMES = {
-    "activity_room": "党员活动室",
-    "station": "服务驿站",
-    "expert_studio": "专家工作室",
-    "other": "其他党建阵地",
-}
-COMMUNITY_KIND_NAMES = {
-    "county_community": "医共体",
-    "consortium": "医联体（医疗协作体）",
-    "specialty_alliance": "专科联盟",
-    "trusteeship": "托管关系",
-}
-ALLIANCE_SCOPE_NAMES = {
-    "expert_workstation": "专家工作室下沉",
-    "volunteer_service": "志愿服务",
-    "shared_platform": "共享党建平台",
-    "comprehensive": "综合",
-}
-CATEGORY_NAMES = {"shyk": "三会一课", "theme_day": "主题党日", "service": "服务", "study": "学习", "other": "其他"}
-SHYK_KIND_NAMES = {"general": "支部党员大会", "committee": "支委会", "group": "党小组会", "lecture": "党课"}
 
 SUBTREE = "本组织及全部下级组织"
 
@@ -117,35 +86,6 @@ class Measure:
 
     def sql(self, context: MeasureContext) -> ScalarSelect:
         return self.build(context)
-
-
-# --- the boundaries, once ------------------------------------------------------------------------
-
-
-def began_by(column, day) -> ColumnElement[bool]:
-    """Began on or before ``day`` (a date, or a date column); an unknown start counts as begun."""
-    return or_(column.is_(None), column <= day)
-
-
-def not_ended_by(column, day: dt.date) -> ColumnElement[bool]:
-    """Still going at the end of ``day``: no end date, or one after it."""
-    return or_(column.is_(None), column > day)
-
-
-def standing(organisation, day: dt.date) -> ColumnElement[bool]:
-    """An organisation (the model or an alias of it) that exists at the end of ``day``."""
-    return and_(began_by(organisation.founded_on, day), not_ended_by(organisation.dissolved_on, day))
-
-
-def started_within(column, start, end_before) -> ColumnElement[bool]:
-    """A datetime in ``[start, end_before)``: the first instant counts, the instant after does not.
-    The bounds may be datetimes or datetime columns (compliance windows)."""
-    return and_(column >= start, column < end_before)
-
-
-def dated_within(column, period: Period) -> ColumnElement[bool]:
-    """A date from the period's first to its last day."""
-    return column.between(period.start, period.end)
 
 
 # --- small helpers -------------------------------------------------------------------------------
@@ -403,9 +343,6 @@ def compliant_branches() -> Measure:
     """Standing branches that met every 三会一课 rule due in the period (pbadmin.reporting.compliance)."""
 
     def build(context: MeasureContext) -> ScalarSelect:
-        # compliance builds on the clauses above, so it is imported where it is used
-        from pbadmin.reporting.compliance import compliant_branches as compliant_branches_sql
-
         return compliant_branches_sql(context.org_ids, context.period, context.rules)
 
     definition = (

@@ -15,12 +15,13 @@ from sqlalchemy import select
 
 from pbadmin.extensions import db
 from pbadmin.models import org_tree
-from pbadmin.plugins import state
-from pbadmin.plugins.specs import DataElementSpec, ShykRule
+from pbadmin.plugins import enablement
+from pbadmin.plugins.specs import DataElementSpec
 from pbadmin.reporting import measures
 from pbadmin.reporting.compliance import DEFAULT_RULES
 from pbadmin.reporting.measures import Measure, MeasureContext
 from pbadmin.reporting.periods import Period
+from pbadmin.reporting.rules import ShykRule
 
 #: shown for an element that cannot be computed yet
 NO_MEASURE = "尚未定义计算口径"
@@ -53,10 +54,10 @@ class MissingMeasureError(ValueError):
 
 def element_definitions(plugin: str) -> list[ElementDefinition]:
     """The core elements (catalogue order) then ``plugin``'s own, from the plugin registry."""
-    registry = state.registry()
-    declared = [(None, spec) for spec in registry.call(state.CORE, "register_data_elements", default=[])]
-    if plugin != state.CORE:
-        declared += [(plugin, spec) for spec in registry.call(plugin, "register_data_elements", default=[])]
+    registry = enablement.registry()
+    declared = [(None, spec) for spec in registry.hooks(enablement.CORE).register_data_elements()]
+    if plugin != enablement.CORE:
+        declared += [(plugin, spec) for spec in registry.hooks(plugin).register_data_elements()]
     return [_definition(owner, spec) for owner, spec in declared]
 
 
@@ -74,9 +75,9 @@ def _definition(owner: str | None, spec: DataElementSpec) -> ElementDefinition:
 
 def shyk_rules_for(plugin: str | None) -> list[ShykRule]:
     """The 三会一课 rules of ``plugin``'s reports: its ``shyk_rules`` override, or DEFAULT_RULES."""
-    if plugin is None or plugin == state.CORE:
+    if plugin is None or plugin == enablement.CORE:
         return list(DEFAULT_RULES)
-    rules = state.registry().call(plugin, "shyk_rules")
+    rules = enablement.registry().hooks(plugin).shyk_rules()
     if rules is None:
         return list(DEFAULT_RULES)
     rules = list(rules)

@@ -1,4 +1,4 @@
-"""A sandbox of the four provincial reporting gateways (provincial-api.md), for tests and the demo.
+"""A sandbox of the reporting gateways (docs/gateway-contract.md: four provinces and DHIS2), for tests and the demo.
 
 ``create_sandbox_app(SandboxConfig(...))`` is the province; ``server.SandboxServer`` serves it on
 127.0.0.1; ``server.SandboxControl`` drives its control API.

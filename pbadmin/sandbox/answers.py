@@ -1,4 +1,4 @@
-"""How the gateway answers: the import summary of provincial-api.md, and refusals with a reason.
+"""How the gateway answers: the import summary of docs/gateway-contract.md, and refusals with a reason.
 
 Every refusal carries ``{"status": "ERROR", "message": "中文 / English"}`` so the client can show
 the province's own words to whoever has to fix the configuration.

@@ -1,9 +1,13 @@
-"""The sandbox provincial gateway: a small Flask app playing all four profiles of provincial-api.md.
+"""The sandbox provincial gateway: a small Flask app playing every profile of pbadmin.sync.profiles.
 
 Not the pbadmin app (no login, no CSRF): it is the province. Each profile lives under its own
-prefix, so the base_url of a profile is ``f"{server}/{profile}"``. Every request to a profile goes
-through the same gate, in the order a real gateway would: latency, injected failures (a load
-balancer answers before the application), authentication, then the work.
+prefix, so the base_url of a profile is ``f"{server}/{profile}"``. The routes come from the profile
+specs: where each profile takes pushes (``push_path``, in its ``payload_format``), its token endpoint
+(``token_path``), and whether it answers as the contract does (this module) or as DHIS2 does
+(``pbadmin.sandbox.dhis2``). Every request to a profile goes through the same gate, in the order a
+real gateway would: latency, injected failures (a load balancer answers before the application),
+authentication, then the work; a failure injected with ``"after": true`` answers instead of the
+work once the work is done (the push was stored, the answer lost on the way).
 """
 
 from __future__ import annotations
@@ -16,16 +20,21 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from pbadmin.sandbox.answers import Refusal
-from pbadmin.sandbox.catalogue import VALUE_TYPE
+from pbadmin.sandbox.answers import Refusal, conflict, import_summary
+from pbadmin.sandbox.dhis2 import dhis2_gateway, refusal_as_web_message
 from pbadmin.sandbox.gatekeeper import authenticate, issue_token
-from pbadmin.sandbox.imports import judge, reports_from_adx, reports_from_json
-from pbadmin.sandbox.state import GatewayState
+from pbadmin.sandbox.gateway_memory import GatewayState
+from pbadmin.sandbox.imports import Verdict, judge, reports_from_adx, reports_from_json
+from pbadmin.sandbox.published_elements import VALUE_TYPE
+from pbadmin.sync.profiles import DHIS2_WEB_MESSAGE, IMPORT_SUMMARY, PROFILES, ProfileSpec
 
-PROFILE = "<any(zhejiang, sichuan, hubei, shandong):profile>"
-JSON_PUSH = "<any(zhejiang, sichuan, shandong):profile>"
 MAX_KEY_LENGTH = 128
-ADX_TYPE = "application/adx+xml"
+READERS = {"json": reports_from_json, "adx": reports_from_adx}
+
+
+def any_of(specs: Iterable[ProfileSpec]) -> str:
+    """The URL converter matching these profiles' names."""
+    return f"<any({', '.join(spec.name for spec in specs)}):profile>"
 
 
 @dataclass
@@ -38,6 +47,9 @@ class SandboxConfig:
     max_clock_skew: int = 300
     #: serve /_control/ (tests and demos); turn off where the sandbox is reachable by others
     control: bool = True
+    #: dhis2 answers pushes with a WebMessage (DHIS2 2.38 and later); False: a bare import summary
+    #: with HTTP 200 even when the import had conflicts, as earlier DHIS2 versions answer
+    dhis2_web_message: bool = True
 
 
 @dataclass
@@ -56,12 +68,15 @@ def create_sandbox_app(config: SandboxConfig) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["pbadmin_sandbox"] = Sandbox(config, GatewayState(config.token_ttl, config.max_clock_skew))
+    app.before_request(gate)
+    app.after_request(log)
     app.register_blueprint(gateway)
+    app.register_blueprint(dhis2_gateway)
     if config.control:
         from pbadmin.sandbox.control import control
 
         app.register_blueprint(control)
-    app.register_error_handler(Refusal, lambda refusal: refusal.response())
+    app.register_error_handler(Refusal, answer_refusal)
     app.register_error_handler(HTTPException, _http_error)
     return app
 
@@ -76,43 +91,57 @@ def _http_error(exc: HTTPException):
     return answer
 
 
-gateway = Blueprint("sandbox_gateway", __name__)
-
-
 # --- the gate every profile request passes ------------------------------------------------------
 
+TOKEN_ENDPOINT = "sandbox_gateway.oauth_token"  # noqa: S105 (an endpoint name)
 
-@gateway.before_request
+
 def gate():
     profile = (request.view_args or {}).get("profile")
     if profile is None:
         return None
     g.profile = profile
     state = sandbox().state
+    state.note_arrival(profile, request.method)
     delay = state.latency_for(profile)
     if delay > 0:
         time.sleep(delay)
     base = request.path.removeprefix(f"/{profile}")
     failure = state.take_failure(profile, request.method, base)
     if failure is not None:
-        return _injected(failure).response()
-    if request.endpoint != "sandbox_gateway.oauth_token":
+        if failure.get("after"):
+            g.answer_instead = failure
+        else:
+            return answer_refusal(injected(failure))
+    if request.endpoint != TOKEN_ENDPOINT:
         authenticate(profile, request, sandbox().config.credentials.get(profile), state)
     return None
 
 
-@gateway.after_request
 def log(response):
     profile = g.get("profile")
-    if profile is not None:
-        key = request.headers.get("Idempotency-Key")
-        sandbox().state.log_request(
-            profile, request.method, request.script_root + request.path, key, response.status_code
-        )
+    if profile is None:
+        return response
+    failure = g.pop("answer_instead", None)
+    if failure is not None:
+        response = answer_refusal(injected(failure))
+    key = request.headers.get("Idempotency-Key")
+    query = request.query_string.decode("utf-8", errors="replace")
+    sandbox().state.log_request(
+        profile, request.method, request.script_root + request.path, query, key, response.status_code
+    )
     return response
 
 
-def _injected(failure: dict) -> Refusal:
+def answer_refusal(refusal: Refusal):
+    """A refusal as the profile answers one: the contract's {"status": "ERROR", "message"}, or a DHIS2 WebMessage."""
+    profile = g.get("profile")
+    if profile in PROFILES and PROFILES[profile].answers == DHIS2_WEB_MESSAGE:
+        return refusal_as_web_message(refusal)
+    return refusal.response()
+
+
+def injected(failure: dict) -> Refusal:
     status = int(failure["status"])
     if status == 429:
         seconds = str(failure.get("retry_after", 1))
@@ -124,24 +153,18 @@ def _injected(failure: dict) -> Refusal:
     return Refusal(status, f"网关暂时不可用（注入的故障 {status}）/ gateway unavailable (injected {status})")
 
 
-# --- pushes -------------------------------------------------------------------------------------
+# --- the contract's profiles --------------------------------------------------------------------
+
+gateway = Blueprint("sandbox_gateway", __name__)
+CONTRACT = [spec for spec in PROFILES.values() if spec.answers == IMPORT_SUMMARY]
 
 
-@gateway.post(f"/{JSON_PUSH}/api/dataValueSets")
-def push_json(profile: str):
-    if request.mimetype != "application/json":
-        raise Refusal(400, f"Content-Type 应为 application/json / expected application/json, got {request.mimetype}")
-    return _push(profile, reports_from_json)
-
-
-@gateway.post("/<any(hubei):profile>/api/adx")
-def push_adx(profile: str):
-    if request.mimetype != ADX_TYPE:
-        raise Refusal(400, f"Content-Type 应为 {ADX_TYPE} / expected {ADX_TYPE}, got {request.mimetype}")
-    return _push(profile, reports_from_adx)
-
-
-def _push(profile: str, read):
+def push(profile: str):
+    spec = PROFILES[profile]
+    if request.mimetype != spec.content_type:
+        raise Refusal(
+            400, f"Content-Type 应为 {spec.content_type} / expected {spec.content_type}, got {request.mimetype}"
+        )
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise Refusal(
@@ -149,17 +172,25 @@ def _push(profile: str, read):
         )
     body = request.get_data(cache=True)
     box = sandbox()
-    verdict = judge(read, body, box.state.elements(profile), box.org_units(profile))
+    verdict = judge(READERS[spec.payload_format], body, box.state.elements(profile), box.org_units(profile))
+    verdict = _refuse_locked(profile, verdict)
     status, answer = box.state.settle_push(profile, key, hashlib.sha256(body).hexdigest(), verdict)
     response = jsonify(answer)
     response.status_code = status
     return response
 
 
-# --- reading ------------------------------------------------------------------------------------
+def _refuse_locked(profile: str, verdict: Verdict) -> Verdict:
+    """Values for a period the province has closed are content it refuses (422), like any other conflict."""
+    locked = sorted({period for (_, _, period, _) in verdict.cells if sandbox().state.is_locked(profile, period)})
+    if verdict.status != 200 or not locked:
+        return verdict
+    problems = [
+        conflict("period", f"报告期 {period} 已关闭，不再接收数据 / period {period} is closed") for period in locked
+    ]
+    return Verdict(422, import_summary("ERROR", None, conflicts=problems))
 
 
-@gateway.get(f"/{PROFILE}/api/dataValueSets")
 def read_back(profile: str):
     wanted = {name: request.args.get(name, "").strip() for name in ("dataSet", "period", "orgUnit")}
     missing = [name for name, value in wanted.items() if not value]
@@ -168,7 +199,6 @@ def read_back(profile: str):
     return jsonify(sandbox().state.read_back(profile, wanted["dataSet"], wanted["period"], wanted["orgUnit"]))
 
 
-@gateway.get(f"/{PROFILE}/api/dataElements")
 def data_elements(profile: str):
     elements = sandbox().state.elements(profile)
     return jsonify(
@@ -176,13 +206,31 @@ def data_elements(profile: str):
     )
 
 
-@gateway.get(f"/{PROFILE}/api/organisationUnits")
 def organisation_units(profile: str):
     units = sandbox().org_units(profile)
     return jsonify({"organisationUnits": [units[code] for code in sorted(units)]})
 
 
-@gateway.post("/<any(shandong):profile>/oauth/token")
 def oauth_token(profile: str):
     answer = issue_token(request.form.to_dict(), sandbox().config.credentials.get(profile), sandbox().state)
     return jsonify(answer)
+
+
+def _routes() -> None:
+    pushed: dict[str, list[ProfileSpec]] = {}
+    for spec in CONTRACT:
+        pushed.setdefault(spec.push_path, []).append(spec)
+    for path, specs in pushed.items():
+        gateway.add_url_rule(f"/{any_of(specs)}{path}", "push", push, methods=["POST"])
+    every = any_of(CONTRACT)
+    gateway.add_url_rule(f"/{every}/api/dataValueSets", "read_back", read_back, methods=["GET"])
+    gateway.add_url_rule(f"/{every}/api/dataElements", "data_elements", data_elements, methods=["GET"])
+    gateway.add_url_rule(f"/{every}/api/organisationUnits", "organisation_units", organisation_units, methods=["GET"])
+    for spec in CONTRACT:
+        if spec.token_path:
+            gateway.add_url_rule(
+                f"/<any({spec.name}):profile>{spec.token_path}", "oauth_token", oauth_token, methods=["POST"]
+            )
+
+
+_routes()

@@ -14,10 +14,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from pbadmin.sandbox.app import SandboxConfig
-from pbadmin.sandbox.catalogue import PROFILES
 from pbadmin.sandbox.credentials import sandbox_credentials
 from pbadmin.sandbox.pbadmin_source import org_units_from_database
 from pbadmin.sandbox.server import SandboxServer
+from pbadmin.sync.profiles import PROFILE_NAMES
 
 
 def _is_loopback(host: str) -> bool:
@@ -34,7 +34,7 @@ def _is_loopback(host: str) -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to listen on.")
 @with_appcontext
 def sandbox_gateway(port: int, host: str) -> None:
-    """Serve the sandbox provincial gateways (all four profiles) until Ctrl-C."""
+    """Serve the sandbox provincial gateways (every profile) until Ctrl-C."""
     if not _is_loopback(host):
         raise click.UsageError(f"沙箱网关只监听本机回环地址 / the sandbox only listens on loopback, not {host}")
     from config import instance_secret
@@ -44,7 +44,7 @@ def sandbox_gateway(port: int, host: str) -> None:
     config = SandboxConfig(credentials=credentials, org_units=org_units_from_database(app), control=True)
     server = SandboxServer(config, port=port, host=host).start()
     click.echo("沙箱省级上报网关 / sandbox provincial gateways:")
-    for profile in PROFILES:
+    for profile in PROFILE_NAMES:
         settings = " ".join(f"{key}={value}" for key, value in credentials[profile].items())
         click.echo(f"  {profile:9} base_url={server.base_url(profile)} {settings}")
     click.echo(f"  control API: {server.url}/_control/state")

@@ -5,12 +5,14 @@ JSON in, JSON out, no authentication: the sandbox serves on loopback only.
     POST /_control/reset                              forget everything, switches included
     GET  /_control/state                              cells, receipts, request log, push counts, switches
     POST /_control/latency        {"seconds", "profile"?}
-    POST /_control/failures       {"failures": [{"status", "times", "retry_after"?, "method"?, "path"?}], "profile"?}
+    POST /_control/failures       {"failures": [{"status", "times", "retry_after"?, "method"?, "path"?, "after"?}],
+                                   "profile"?}   "after": true answers the failure once the work is done
     POST /_control/clock          {"offset"}           sichuan's clock = real clock + offset seconds
     POST /_control/token-ttl      {"seconds"}          lifetime of shandong tokens issued from now on
     POST /_control/expire-tokens                      every shandong token issued so far is expired
     POST /_control/data-elements  {"profile", "add"?: [{"code", "name"}], "remove"?: ["CODE"]}
     POST /_control/org-units      {"profile", "add"?: [{"code", "name", "parent"?}], "remove"?: ["CODE"]}
+    POST /_control/locked-periods {"profile", "lock"?: ["202403"], "unlock"?: [...]}   closed for data entry
 
 A switch without "profile" applies to every profile.
 """
@@ -20,8 +22,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from pbadmin.sandbox.answers import Refusal
-from pbadmin.sandbox.catalogue import PROFILES
-from pbadmin.sandbox.state import GatewayState
+from pbadmin.sandbox.gateway_memory import GatewayState
+from pbadmin.sync.profiles import PROFILE_NAMES as PROFILES
 
 # what a load balancer or a gateway answers before looking at the report: faults, limits, refusals
 FAILURE_STATUSES = {400, 403, 429, 500, 502, 503, 504}
@@ -99,6 +101,7 @@ def _is_failure(item: object) -> bool:
         and isinstance(item.get("times", 1), int)
         and item.get("times", 1) >= 1
         and isinstance(item.get("retry_after", 1), int)
+        and isinstance(item.get("after", False), bool)
     )
 
 
@@ -137,6 +140,15 @@ def org_units():
         for item in _entries(data.get("add", []), ("code", "name"))
     ]
     _state().change_org_units(profile, add, _codes(data.get("remove", [])))
+    return _ok()
+
+
+@control.post("/locked-periods")
+def locked_periods():
+    data = _body()
+    profile = _profile(data, required=True)
+    _state().lock_periods(profile, _codes(data.get("lock", [])))
+    _state().lock_periods(profile, _codes(data.get("unlock", [])), locked=False)
     return _ok()
 
 

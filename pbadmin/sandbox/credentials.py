@@ -1,7 +1,8 @@
 """Stable demo credentials for every profile, derived from one secret seed.
 
 The demo's plugin settings and a standalone ``sandbox-gateway`` agree on them because both derive
-them from the instance's ``sandbox_seed``; nothing more has to be stored or kept secret.
+them from the instance's ``sandbox_seed``; nothing more has to be stored or kept secret. Which
+credentials a profile has comes from its ``ProfileSpec`` (every one of them, ways in included).
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-IDENTITIES = {"sichuan": "app_id", "hubei": "username", "shandong": "client_id"}
-SECRETS = {"zhejiang": "token", "sichuan": "app_secret", "hubei": "password", "shandong": "client_secret"}
+from pbadmin.sync.profiles import PROFILES
 
 
 def _derive(seed: str, label: str, length: int = 40) -> str:
@@ -22,9 +22,12 @@ def sandbox_credentials(seed: str) -> dict[str, dict[str, str]]:
     if not seed:
         raise ValueError("沙箱凭据需要非空的种子 / sandbox credentials need a non-empty seed")
     credentials: dict[str, dict[str, str]] = {}
-    for profile, secret_name in SECRETS.items():
-        entry = {secret_name: _derive(seed, f"pbadmin-sandbox:{profile}:{secret_name}")}
-        if profile in IDENTITIES:
-            entry[IDENTITIES[profile]] = f"pbadmin-{profile}-{_derive(seed, f'pbadmin-sandbox:{profile}:id', 8)}"
-        credentials[profile] = entry
+    for name, spec in PROFILES.items():
+        entry = {}
+        for credential in spec.credentials:
+            if credential.secret:
+                entry[credential.key] = _derive(seed, f"pbadmin-sandbox:{name}:{credential.key}")
+            else:
+                entry[credential.key] = f"pbadmin-{name}-{_derive(seed, f'pbadmin-sandbox:{name}:id', 8)}"
+        credentials[name] = entry
     return credentials

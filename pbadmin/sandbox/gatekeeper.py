@@ -1,19 +1,21 @@
 """Each profile's authentication, as the contract describes it; a ``Refusal`` (401) saying why otherwise.
 
-sichuan's signature is checked with ``pbadmin.sync.auth.sichuan_signature``, the very function the
-client signs with, so the two sides cannot drift apart.
+Which check a profile gets comes from its ``ProfileSpec.auth``. sichuan's signature is computed here
+from the contract's text with hashlib and hmac, independently of pbadmin's client (pbadmin.sync.auth):
+were the client to sign differently, the province would refuse it and the tests would say so.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import time
 
 from flask import Request
 
 from pbadmin.sandbox.answers import Refusal
-from pbadmin.sandbox.state import GatewayState
-from pbadmin.sync.auth import sichuan_signature
+from pbadmin.sandbox.gateway_memory import GatewayState
+from pbadmin.sync.profiles import profile_spec
 
 SICHUAN_HEADERS = ("X-PB-AppId", "X-PB-Timestamp", "X-PB-Nonce", "X-PB-Signature")
 
@@ -22,7 +24,15 @@ def authenticate(profile: str, request: Request, credentials: dict[str, str] | N
     """Return quietly when ``request`` carries ``profile``'s credentials; raise ``Refusal`` otherwise."""
     if not credentials:
         raise _unauthorised(f"沙箱未配置 {profile} 的凭据 / the sandbox has no credentials for {profile}")
-    CHECKS[profile](request, credentials, state)
+    CHECKS[profile_spec(profile).auth](request, credentials, state)
+
+
+def expected_signature(app_secret: str, method: str, path: str, timestamp: str, nonce: str, body: bytes) -> str:
+    """X-PB-Signature as the contract defines it: lowercase hex of HMAC-SHA256(app secret, the UTF-8 of
+    METHOD "\\n" PATH "\\n" TIMESTAMP "\\n" NONCE "\\n" hex(SHA-256(body))), PATH without the query string."""
+    body_digest = hashlib.sha256(body).hexdigest()
+    signed = f"{method}\n{path}\n{timestamp}\n{nonce}\n{body_digest}"
+    return hmac.new(app_secret.encode("utf-8"), signed.encode("utf-8"), "sha256").hexdigest()
 
 
 def _same(given: str | None, expected: str) -> bool:
@@ -38,7 +48,7 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def check_zhejiang(request: Request, credentials: dict[str, str], state: GatewayState) -> None:
+def check_bearer(request: Request, credentials: dict[str, str], state: GatewayState) -> None:
     token = _bearer(request)
     if token is None:
         raise _unauthorised("缺少 Authorization: Bearer 令牌 / missing Authorization: Bearer token")
@@ -46,7 +56,7 @@ def check_zhejiang(request: Request, credentials: dict[str, str], state: Gateway
         raise _unauthorised("令牌无效 / the token is not valid")
 
 
-def check_sichuan(request: Request, credentials: dict[str, str], state: GatewayState) -> None:
+def check_signed(request: Request, credentials: dict[str, str], state: GatewayState) -> None:
     app_id, timestamp, nonce, signature = (request.headers.get(name) for name in SICHUAN_HEADERS)
     if not (app_id and timestamp and nonce and signature):
         raise _unauthorised(f"缺少签名请求头 / missing signing headers ({', '.join(SICHUAN_HEADERS)})")
@@ -56,7 +66,7 @@ def check_sichuan(request: Request, credentials: dict[str, str], state: GatewayS
         sent_at = int(timestamp)
     except ValueError:
         raise _unauthorised(f"X-PB-Timestamp 应为 Unix 秒 / X-PB-Timestamp {timestamp!r} is not Unix seconds")
-    expected = sichuan_signature(
+    expected = expected_signature(
         credentials["app_secret"],
         request.method,
         request.script_root + request.path,
@@ -66,7 +76,7 @@ def check_sichuan(request: Request, credentials: dict[str, str], state: GatewayS
     )
     if not _same(signature, expected):
         raise _unauthorised("签名不正确 / the signature does not match the request")
-    drift = sent_at - state.sichuan_clock()
+    drift = sent_at - state.clock()
     if abs(drift) > state.max_clock_skew:
         raise _unauthorised(
             f"时间戳与网关时钟相差 {drift:+.0f} 秒，超过 {state.max_clock_skew} 秒 / "
@@ -76,21 +86,21 @@ def check_sichuan(request: Request, credentials: dict[str, str], state: GatewayS
         raise _unauthorised("该 nonce 已使用过（疑似重放）/ this nonce was used before (replay?)")
 
 
-def check_hubei(request: Request, credentials: dict[str, str], state: GatewayState) -> None:
+def check_basic(request: Request, credentials: dict[str, str], state: GatewayState) -> None:
     auth = request.authorization
-    challenge = {"WWW-Authenticate": 'Basic realm="pbadmin-sandbox-hubei"'}
+    challenge = {"WWW-Authenticate": f'Basic realm="pbadmin-sandbox-{request.view_args["profile"]}"'}
     if auth is None or auth.type != "basic":
         raise _unauthorised("缺少 HTTP Basic 凭据 / missing HTTP Basic credentials", challenge)
     if not (_same(auth.username, credentials["username"]) & _same(auth.password, credentials["password"])):
         raise _unauthorised("用户名或密码不正确 / wrong username or password", challenge)
 
 
-def check_shandong(request: Request, credentials: dict[str, str], state: GatewayState) -> None:
+def check_oauth2(request: Request, credentials: dict[str, str], state: GatewayState) -> None:
     token = _bearer(request)
     if token is None:
         raise _unauthorised(
             "缺少 Authorization: Bearer 令牌 / missing Authorization: Bearer token",
-            {"WWW-Authenticate": 'Bearer realm="pbadmin-sandbox-shandong"'},
+            {"WWW-Authenticate": f'Bearer realm="pbadmin-sandbox-{request.view_args["profile"]}"'},
         )
     expires_at = state.token_expiry(token)
     invalid = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
@@ -100,7 +110,28 @@ def check_shandong(request: Request, credentials: dict[str, str], state: Gateway
         raise _unauthorised("令牌已过期，请重新获取 / the access token has expired; fetch a new one", invalid)
 
 
-CHECKS = {"zhejiang": check_zhejiang, "sichuan": check_sichuan, "hubei": check_hubei, "shandong": check_shandong}
+def check_api_token_or_basic(request: Request, credentials: dict[str, str], state: GatewayState) -> None:
+    """DHIS2: ``Authorization: ApiToken <personal access token>``, or HTTP Basic with a user's password."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "apitoken":
+        if not _same(token.strip(), credentials["api_token"]):
+            raise _unauthorised("访问令牌无效 / the API token is not valid")
+        return
+    if request.authorization is None or request.authorization.type != "basic":
+        raise _unauthorised(
+            "缺少 Authorization: ApiToken 或 HTTP Basic 凭据 / missing ApiToken or HTTP Basic credentials",
+            {"WWW-Authenticate": 'Basic realm="DHIS2"'},
+        )
+    check_basic(request, credentials, state)
+
+
+CHECKS = {
+    "bearer": check_bearer,
+    "signed": check_signed,
+    "basic": check_basic,
+    "oauth2": check_oauth2,
+    "api-token-or-basic": check_api_token_or_basic,
+}
 
 
 def issue_token(form: dict[str, str], credentials: dict[str, str] | None, state: GatewayState) -> dict:

@@ -2,23 +2,30 @@
 (else 422 with one conflict per problem), and which cells would it write.
 
 Pure functions of the body and the catalogue, so the gateway can judge outside its lock and then
-settle (replay, refuse or store) in one locked step.
+settle (replay, refuse or store) in one locked step. Periods and ADX are read with the sandbox's own
+code (``periods``, ``adx``), never with pbadmin's client.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from pbadmin.reporting.periods import FREQUENCY_OF_DATA_SET, Period, PeriodError
+from pbadmin.sandbox import adx, periods
 from pbadmin.sandbox.answers import conflict, import_summary
-from pbadmin.sync.adx import AdxError, is_decimal, parse_adx, validate_adx
 
 # A cell: (dataSet, orgUnit, period code, dataElement). A report: (dataSet, orgUnit, period code).
 Cell = tuple[str, str, str, str]
 ReportKey = tuple[str, str, str]
+# a decimal as xs:decimal writes it: optional sign, digits with at most one point, no exponent
+DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def is_decimal(value: object) -> bool:
+    return isinstance(value, str) and bool(DECIMAL.match(value.strip()))
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ class Verdict:
     cells: dict[Cell, str] = field(default_factory=dict)
     complete_dates: dict[ReportKey, str] = field(default_factory=dict)
     warnings: list[dict] = field(default_factory=list)
+    #: the reports the push was for, when the cells do not say (dhis2 stores cells under no data set)
+    reports: tuple[ReportKey, ...] = ()
 
 
 class Malformed(ValueError):
@@ -84,16 +93,20 @@ def reports_from_json(body: bytes) -> list[Report]:
 
 def reports_from_adx(document: bytes) -> list[Report]:
     """The groups of an ADX document; ``Malformed`` when it fails the schema or cannot be read."""
-    errors = validate_adx(document)
-    if errors:
-        raise Malformed("ADX 文档未通过 IHE 模式校验 / the ADX document fails the schema", errors[:20])
     try:
-        groups = parse_adx(document)
-    except AdxError as exc:
-        if exc.field == "period":
+        groups = adx.read_document(document)
+    except adx.NotAdx as exc:
+        raise Malformed(str(exc), exc.errors) from exc
+    reports = []
+    for group in groups:
+        try:
+            data_set, period = periods.from_adx(group.period)
+        except periods.BadPeriod as exc:
             raise _BadPeriod(str(exc)) from exc
-        raise Malformed(str(exc)) from exc
-    return [Report(g.data_set, g.org_unit, g.period.code, list(g.values)) for g in groups]
+        if data_set != group.data_set:
+            raise _BadPeriod(f"ADX 报告期 {group.period} 不属于数据集 {group.data_set} / not a {group.data_set} period")
+        reports.append(Report(group.data_set, group.org_unit, period, list(group.values)))
+    return reports
 
 
 class _BadPeriod(ValueError):
@@ -135,7 +148,7 @@ def check_reports(reports: list[Report], elements: Collection[str], org_units: C
         for code, value in report.values:
             if code not in elements:
                 problems.append(conflict(code, "省平台目录中没有该数据元 / unknown data element"))
-            elif not (isinstance(value, str) and is_decimal(value)):
+            elif not is_decimal(value):
                 problems.append(conflict(code, f"值 {value!r} 不是数字 / the value {value!r} is not a decimal number"))
             else:
                 cell = (report.data_set, report.org_unit, period, code)
@@ -155,14 +168,14 @@ def check_reports(reports: list[Report], elements: Collection[str], org_units: C
 def _check_report(report: Report, org_units: Collection[str], problems: list[dict]) -> str:
     """The report's period code, after noting what is wrong with its data set, period and org unit."""
     period_code = report.period
-    if report.data_set not in FREQUENCY_OF_DATA_SET:
+    if report.data_set not in periods.DATA_SETS:
         problems.append(conflict("dataSet", f"未知数据集 {report.data_set} / unknown data set"))
     try:
-        if report.data_set in FREQUENCY_OF_DATA_SET:
-            period_code = Period.for_data_set(report.data_set, report.period).code
+        if report.data_set in periods.DATA_SETS:
+            period_code = periods.check_period(report.data_set, report.period)
         else:
-            period_code = Period.parse(report.period).code
-    except PeriodError as exc:
+            periods.data_set_of(report.period)
+    except periods.BadPeriod as exc:
         problems.append(conflict("period", str(exc)))
     if report.org_unit not in org_units:
         problems.append(conflict(report.org_unit, "省平台不认识该组织单元 / unknown org unit"))

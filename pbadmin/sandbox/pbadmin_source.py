@@ -1,7 +1,8 @@
 """The org units a province knows, read from pbadmin's own database (for the demo and the CLI sandbox).
 
-Every organisation with a report code in the province's regions (GB/T 2260 prefix), its parent being
-the report code of the nearest ancestor that has one: the tree the province issued codes for.
+Every organisation with a report code in the province's regions (its profile's GB/T 2260
+``province_prefix``; dhis2's "" is every region), its parent being the report code of the nearest
+ancestor that has one: the tree the province issued codes for.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from sqlalchemy.orm import aliased
 
 from pbadmin.extensions import db
 from pbadmin.models import PartyOrganization, Region, org_tree
-from pbadmin.sandbox.catalogue import PROVINCE_PREFIXES
+from pbadmin.sync.profiles import PROFILES
 
 
 def org_units_from_database(app: Flask) -> Callable[[str], list[dict]]:
     """A ``SandboxConfig.org_units`` reading ``app``'s database on every call, one query each time."""
 
     def org_units(profile: str) -> list[dict]:
-        prefix = PROVINCE_PREFIXES.get(profile)
-        if prefix is None:
+        spec = PROFILES.get(profile)
+        if spec is None:
             return []
+        prefix = spec.province_prefix
         with app.app_context():
             rows = db.session.execute(_query(prefix)).all()
         return [{"code": code, "name": name, "parent": parent} for code, name, parent in rows]

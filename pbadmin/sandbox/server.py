@@ -101,7 +101,8 @@ class SandboxControl:
         self._post("latency", {"seconds": seconds, "profile": profile})
 
     def inject_failures(self, failures: list[dict], profile: str | None = None) -> None:
-        """e.g. ``[{"status": 503, "times": 3}]``, ``[{"status": 429, "retry_after": 7}]``."""
+        """e.g. ``[{"status": 503, "times": 3}]``, ``[{"status": 429, "retry_after": 7}]``; with ``"after": True``
+        the request is handled (a push stored) and the failure answered instead."""
         self._post("failures", {"failures": failures, "profile": profile})
 
     def set_clock_offset(self, seconds: float) -> None:
@@ -124,3 +125,9 @@ class SandboxControl:
 
     def remove_org_unit(self, profile: str, code: str) -> None:
         self._post("org-units", {"profile": profile, "remove": [code]})
+
+    def lock_periods(self, profile: str, *periods: str) -> None:
+        self._post("locked-periods", {"profile": profile, "lock": list(periods)})
+
+    def unlock_periods(self, profile: str, *periods: str) -> None:
+        self._post("locked-periods", {"profile": profile, "unlock": list(periods)})

@@ -1,1 +1,1 @@
-"""Upward sync to the provincial reporting gateways (provincial-api.md)."""
+"""Upward sync to the provincial reporting gateways (docs/gateway-contract.md)."""

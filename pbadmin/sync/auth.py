@@ -1,4 +1,8 @@
-"""sichuan request signing (provincial-api.md, "The four profiles"), shared by the client and the sandbox."""
+"""sichuan request signing (docs/gateway-contract.md, "sichuan"): how pbadmin's client signs.
+
+The sandbox gateway checks signatures with code of its own (pbadmin/sandbox/gatekeeper.py) and
+tests/sync/test_signing.py holds a signature computed by hand, so a change here that breaks the
+contract fails a test instead of being agreed to by both sides."""
 
 from __future__ import annotations
 
@@ -29,9 +33,6 @@ def sichuan_headers(
 
 
 def sichuan_signature(app_secret: str, method: str, path: str, timestamp: str, nonce: str, body: bytes) -> str:
-    """Lowercase hex HMAC-SHA256 of METHOD, PATH, TIMESTAMP, NONCE and hex(SHA-256(body)), newline-joined.
-
-    The client signs with it and the sandbox gateway verifies with it: one definition of the contract.
-    """
+    """Lowercase hex HMAC-SHA256 of METHOD, PATH, TIMESTAMP, NONCE and hex(SHA-256(body)), newline-joined."""
     message = "\n".join([method.upper(), path, timestamp, nonce, hashlib.sha256(body).hexdigest()])
     return hmac.new(app_secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -17,12 +17,12 @@ from flask.cli import AppGroup
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import Report
-from pbadmin.plugins import state
-from pbadmin.reporting.lifecycle import reporting_organisations, value_pairs
+from pbadmin.plugins import enablement as state
 from pbadmin.reporting.metrics import MissingMeasureError
 from pbadmin.reporting.periods import Period, PeriodError
-from pbadmin.sync import catalogue, payloads
+from pbadmin.sync import payloads, province_catalogue
 from pbadmin.sync.jobs import build_all
+from pbadmin.sync.lifecycle import reporting_organisations, value_pairs
 from pbadmin.sync.outbox import OutboxWorker, worker_name
 from pbadmin.sync.status import plugin_sync, scheduler_holder
 from pbadmin.sync.target import NotReady, profile_of, target_for
@@ -63,8 +63,8 @@ def run(plugin: str, period_text: str, dry_run: bool) -> None:
     actor = f"cli:{getpass.getuser()}"
     with acting_as(actor):
         try:
-            catalogue.pull(target)
-        except catalogue.CatalogueError as exc:
+            province_catalogue.pull(target)
+        except province_catalogue.CatalogueError as exc:
             click.echo(f"{plugin}: {exc}（发送前将再次尝试 / will try again before sending）", err=True)
         results = build_all(plugin, period, actor, approve=True)
         pending = [r.report.id for r in results if r.report is not None and r.report.status in ("queued", "sent")]
@@ -179,8 +179,8 @@ def worker(once: bool) -> None:
 def pull_catalogue(plugin: str) -> None:
     """Fetch the province's data elements and org units now."""
     try:
-        row = catalogue.pull(target_for(plugin))
-    except (NotReady, catalogue.CatalogueError) as exc:
+        row = province_catalogue.pull(target_for(plugin))
+    except (NotReady, province_catalogue.CatalogueError) as exc:
         _fail(f"{plugin}: {exc}")
     click.echo(f"{plugin}: {len(row.elements or [])} data elements, {len(row.org_units or [])} org units")
 

@@ -20,12 +20,12 @@ from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import ScheduleState
 from pbadmin.models.base import utcnow
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement as state
 from pbadmin.plugins.registry import PluginError
 from pbadmin.plugins.specs import ScheduleSpec
-from pbadmin.reporting.lifecycle import BuildResult, build_report, reporting_organisations
 from pbadmin.reporting.periods import DATA_SETS, Period
-from pbadmin.sync import catalogue, lease
+from pbadmin.sync import lease, province_catalogue
+from pbadmin.sync.lifecycle import BuildResult, build_report, reporting_organisations
 from pbadmin.sync.target import approval_required, target_for
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def planned_jobs() -> list[PlannedJob]:
         if record is None or not record.healthy:
             continue
         try:
-            specs: list[ScheduleSpec] = registry.call(plugin, "register_schedules", default=[])
+            specs: list[ScheduleSpec] = registry.hooks(plugin).register_schedules()
         except PluginError:
             continue
         settings = state.settings_of(plugin)
@@ -89,7 +89,7 @@ def build_all(plugin: str, period: Period, actor: str, approve: bool) -> list[Bu
 def perform(plugin: str, job: str, today: dt.date | None = None) -> str:
     """Do one job now; returns a one-line summary for the sync page."""
     if job == PULL:
-        row = catalogue.pull(target_for(plugin))
+        row = province_catalogue.pull(target_for(plugin))
         return (
             f"目录已更新：{len(row.elements or [])} 个数据元，{len(row.org_units or [])} 个组织机构 / catalogue pulled"
         )

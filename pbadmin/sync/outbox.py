@@ -6,6 +6,11 @@ PostgreSQL picks candidates with ``SELECT … FOR UPDATE SKIP LOCKED``, so two w
 claim the same report; SQLite serialises writers and each claim is a compare-and-set. A worker
 that dies mid-push leaves the report ``sent`` with a lapsing lease; another worker reclaims it
 and sends the same bytes under the same Idempotency-Key, so the province stores it once.
+
+A profile without Idempotency-Key (dhis2, ``exactly_once = READ_BACK``) is read back instead before
+any attempt that follows one whose outcome is unknown (no answer, a time-out, a 5xx, an interrupted
+worker, an answer that was not an import summary): when the gateway already holds every value of
+the report, the report is accepted without being sent again.
 """
 
 from __future__ import annotations
@@ -26,9 +31,10 @@ from sqlalchemy.orm import aliased
 from pbadmin.extensions import db
 from pbadmin.models import Report, ReportAttempt
 from pbadmin.models.base import database_now, utcnow
-from pbadmin.sync import catalogue
+from pbadmin.sync import province_catalogue
 from pbadmin.sync.gateways import Answer
-from pbadmin.sync.outcomes import Outcome, RetryPolicy, classify
+from pbadmin.sync.outcomes import Outcome, RetryPolicy, classify, read_back_outcome
+from pbadmin.sync.profiles import READ_BACK
 from pbadmin.sync.target import NotReady, target_for
 
 log = logging.getLogger(__name__)
@@ -115,16 +121,21 @@ class OutboxWorker:
         answer: Answer | None = None
         try:
             target = target_for(report.plugin)
-            known = catalogue.ensure_fresh(target)
-            reason = catalogue.unknown_to_province(report, known)
+            known = province_catalogue.ensure_fresh(target)
+            reason = province_catalogue.unknown_to_province(report, known)
             if reason:
                 outcome = Outcome("held", reason)
             else:
-                answer = target.client.push(report.payload, report.content_type, report.idempotency_key)
-                outcome = classify(answer)
+                outcome = None
+                if target.client.spec.exactly_once == READ_BACK and _outcome_unknown(report.id):
+                    answer = target.client.read_back(report.data_set, report.period, report.org_unit)
+                    outcome = read_back_outcome(answer, [tuple(pair) for pair in report.report_values or []])
+                if outcome is None:
+                    answer = target.client.push(report.payload, report.content_type, report.idempotency_key)
+                    outcome = classify(answer)
         except NotReady as exc:
             outcome = Outcome("failed", str(exc))
-        except catalogue.CatalogueError as exc:
+        except province_catalogue.CatalogueError as exc:
             outcome = exc.outcome if exc.outcome.kind in ("retry", "failed") else Outcome("retry", str(exc))
         self.finish(report, started, outcome, answer)
 
@@ -210,6 +221,21 @@ class OutboxWorker:
                         progress(f"{org_unit}: 第 {attempts} 次发送未成功，{_until(next_at)}后重试 / retrying")
             if not handled:
                 time.sleep(poll)
+
+
+def _outcome_unknown(report_id: int) -> bool:
+    """Whether an earlier attempt may have reached the gateway without a clear answer (all but 429 retries)."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    ReportAttempt.report_id == report_id,
+                    ReportAttempt.outcome == "retry",
+                    or_(ReportAttempt.http_status.is_(None), ReportAttempt.http_status != 429),
+                )
+            )
+        )
+    )
 
 
 def _until(when: dt.datetime | None) -> str:

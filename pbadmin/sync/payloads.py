@@ -1,7 +1,10 @@
-"""What is sent: a report's values as the profile's body (JSON data value set, or an ADX document).
+"""What is sent: a report's values as the profile's body, in its ``payload_format``.
 
-The body is rendered once, when the report is queued, and stored with its SHA-256; every retry
-sends the same bytes under the same Idempotency-Key, so the gateway can recognise a replay.
+"json" is the contract's data value set, "adx" an IHE ADX document (validated against the loose
+schema before it may be sent), "dhis2-json" DHIS2's data value set (every data value also names its
+period and org unit, as DHIS2 allows). The body is rendered once, when the report is queued, and
+stored with its SHA-256; every retry sends the same bytes (under the same Idempotency-Key where the
+profile takes one), so the gateway can recognise a replay.
 """
 
 from __future__ import annotations
@@ -14,10 +17,7 @@ from decimal import Decimal
 
 from pbadmin.reporting.periods import Period
 from pbadmin.sync.adx import AdxGroup, build_adx, validate_adx
-
-JSON_TYPE = "application/json"
-ADX_TYPE = "application/adx+xml"
-ADX_PROFILES = ("hubei",)
+from pbadmin.sync.profiles import ADX_TYPE, JSON_TYPE, profile_spec
 
 
 class PayloadError(ValueError):
@@ -51,7 +51,9 @@ def render(
     exported: dt.datetime,
 ) -> Payload:
     """The body for ``profile``; ADX documents are validated against the schema before they may be sent."""
-    if profile in ADX_PROFILES:
+    spec = profile_spec(profile)
+    period = spec.period_code(period)
+    if spec.payload_format == "adx":
         document = build_adx([AdxGroup(data_set, org_unit, Period.parse(period), list(values))], exported)
         problems = validate_adx(document)
         if problems:
@@ -59,12 +61,20 @@ def render(
                 "ADX 文档未通过 IHE 模式校验 / the ADX document fails the schema: " + "; ".join(problems)
             )
         return Payload(document, ADX_TYPE)
+    if spec.payload_format == "dhis2-json":
+        data_values = [
+            {"dataElement": code, "period": period, "orgUnit": org_unit, "value": value} for code, value in values
+        ]
+    elif spec.payload_format == "json":
+        data_values = [{"dataElement": code, "value": value} for code, value in values]
+    else:
+        raise PayloadError(f"unknown payload format {spec.payload_format!r} of profile {profile}")
     body = {
         "dataSet": data_set,
         "period": period,
         "orgUnit": org_unit,
         "completeDate": complete_date.isoformat(),
-        "dataValues": [{"dataElement": code, "value": value} for code, value in values],
+        "dataValues": data_values,
     }
     return Payload(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), JSON_TYPE)
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement as state
 from pbadmin.plugins.registry import PluginError
 from pbadmin.sync.gateways import TIMEOUT, GatewayClient, client_for
+from pbadmin.sync.profiles import profile_spec
 
 
 class NotReady(RuntimeError):
@@ -39,10 +40,10 @@ def target_for(plugin: str) -> Target:
     profile = profile_of(plugin)
     if not state.is_enabled(plugin):
         raise NotReady(f"插件 {plugin} 未启用 / plugin {plugin} is not enabled")
-    missing = state.missing_settings(plugin)
+    settings = state.settings_of(plugin)
+    missing = state.missing_settings(plugin) or profile_spec(profile).missing_credentials(settings)
     if missing:
         raise NotReady(f"插件 {plugin} 缺少设置 / plugin {plugin} is missing settings: {', '.join(missing)}")
-    settings = state.settings_of(plugin)
     config = current_app.config
     timeout = (
         float(config.get("PBADMIN_SYNC_CONNECT_TIMEOUT", TIMEOUT[0])),

@@ -88,6 +88,7 @@ def load(demo) -> None:
     _activities(demo, secretaries)
     demo.honor("JZ", "省抗击新冠肺炎疫情先进基层党组织", "provincial", "中共湖北省委", dt.date(2020, 9, 29))
     demo.honor("JZ", "省抗击新冠肺炎疫情先进集体", "provincial", "中共湖北省委、湖北省人民政府", dt.date(2020, 9, 29))
+    demo.report("2022")  # the period of the article's figures
 
 
 def _organisations(demo) -> list:

@@ -155,6 +155,7 @@ def load(demo) -> None:
             place=place,
         )
     demo.honor("LC-NK", "先进基层党组织", "city", "中共聊城市委", dt.date(2016, 6, 30))
+    demo.report("2016")  # the period of the article's figures
 
 
 def _two_studies_one_action(demo, people) -> None:

@@ -107,6 +107,7 @@ def load(demo) -> None:
     _venues(demo)
     _volunteering(demo, people)
     _may_2018(demo, people)
+    demo.report("201805")  # the period of the article's figures
 
 
 def _organisations(demo) -> dict:

@@ -98,6 +98,7 @@ def load(demo) -> None:
     for code, name in STUDIOS:
         demo.venue(name, "expert_studio", code, PARTNER, opened_on=ALLIANCE_SIGNED)
     _activities(demo)
+    demo.report("2019")  # the period of the article's figures
 
 
 def _activities(demo) -> None:

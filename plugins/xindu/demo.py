@@ -133,6 +133,7 @@ def load(demo) -> None:
             goals=goals,
             reports={202100 + m: f"2021年{m}月：{topic}，按责任书完成当月帮扶任务" for m in range(1, 13)},
         )
+    demo.report("2021")  # the period of the article's figures
 
 
 def _branches(demo) -> list[tuple[str, str]]:

@@ -30,10 +30,10 @@ def test_region_admin_approves_and_sends_a_report_from_the_sync_page(sync_server
     gw, base = sync_server
     page = browser_page
     from pbadmin.extensions import db
-    from pbadmin.plugins import state
+    from pbadmin.plugins import enablement
 
     with gw.app.app_context():
-        state.configure(gw.plugin, {"require_approval": "true"})
+        enablement.configure(gw.plugin, {"require_approval": "true"})
         db.session.commit()
 
     page.goto(f"{base}/login")

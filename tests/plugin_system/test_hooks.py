@@ -15,7 +15,7 @@ from sqlalchemy import select
 from pbadmin import hookspecs
 from pbadmin.extensions import db
 from pbadmin.models import Activity, ActivityType, Brand, DataElement, PartyOrganization
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement
 from pbadmin.reporting import metrics
 from pbadmin.reporting.periods import Period
 from pbadmin.toolkit import ShykRule
@@ -85,7 +85,7 @@ def test_hook_register_settings__extends_the_profile_settings(plugin_app, plugin
     write_plugin(plugins_dir, "testregion", good_plugin_source())
     app = plugin_app()
     with app.app_context():
-        keys = [spec.key for spec in state.schema("testregion")]
+        keys = [spec.key for spec in enablement.schema("testregion")]
     assert keys == ["base_url", "token", "monthly_cron", "require_approval"]
 
 
@@ -94,7 +94,7 @@ def test_hook_register_schedules__declares_cron_jobs(plugin_app, plugins_dir):
 
     write_plugin(plugins_dir, "testregion", good_plugin_source())
     registry = plugin_app().extensions["pbadmin_plugins"]
-    (schedule,) = registry.call("testregion", "register_schedules")
+    (schedule,) = registry.hooks("testregion").register_schedules()
     assert schedule.name == "testregion:monthly"
     CronTrigger.from_crontab(schedule.cron)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from pbadmin.extensions import db
 from pbadmin.models import Activity, ActivityType, AuditEntry, Brand, DataElement, PartyOrganization, PluginState
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement
 from tests.helpers import login, submit
 from tests.plugin_system.conftest import good_plugin_source, write_plugin
 
@@ -206,8 +206,8 @@ def test_settings_are_validated_and_secrets_encrypted_never_echoed(plugin_app, p
     with app.app_context():
         raw = db.session.execute(text("SELECT settings, secrets FROM plugin_state WHERE name = 'testregion'")).one()
         assert "s3cr3t" not in str(raw[0]) and "s3cr3t" not in str(raw[1])
-        assert state.settings_of("testregion")["token"] == "s3cr3t-token-value"
-        assert state.settings_of("testregion")["base_url"] == "http://127.0.0.1:9"
+        assert enablement.settings_of("testregion")["token"] == "s3cr3t-token-value"
+        assert enablement.settings_of("testregion")["base_url"] == "http://127.0.0.1:9"
         logged = " ".join(str(e.changes) for e in db.session.scalars(select(AuditEntry)))
         assert "s3cr3t" not in logged
     client = app.test_client()
@@ -257,14 +257,14 @@ def test_enable_in_the_admin_needs_the_csrf_token(plugin_app, plugins_dir, world
     login(client, "root")
     assert client.post("/admin/plugins/testregion/enable").status_code == 400
     with app.app_context():
-        assert not state.is_enabled("testregion")
+        assert not enablement.is_enabled("testregion")
     page = client.get("/admin/plugins/").get_data(as_text=True)
     import re
 
     token = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page)[-1]
     assert client.post("/admin/plugins/testregion/enable", data={"csrf_token": token}).status_code == 302
     with app.app_context():
-        assert state.is_enabled("testregion")
+        assert enablement.is_enabled("testregion")
 
 
 def test_a_disabled_type_cannot_be_chosen_for_a_new_activity(plugin_app, plugins_dir, world):
@@ -366,7 +366,7 @@ def test_the_settings_form_refuses_bad_values_and_missing_required_ones(plugin_a
     )
     assert "token" in answer.get_data(as_text=True) and answer.status_code == 200
     with app.app_context():
-        assert state.settings_of("testregion") == {}, "nothing was saved"
+        assert enablement.settings_of("testregion") == {}, "nothing was saved"
     answer = client.post(
         "/admin/plugins/testregion/settings",
         data={
@@ -390,8 +390,8 @@ def test_the_settings_form_refuses_bad_values_and_missing_required_ones(plugin_a
     )
     assert answer.status_code == 302
     with app.app_context():
-        assert state.settings_of("testregion")["token"] == "tok"
-        assert state.settings_of("testregion")["monthly_cron"] == "0 3 1 * *"
+        assert enablement.settings_of("testregion")["token"] == "tok"
+        assert enablement.settings_of("testregion")["monthly_cron"] == "0 3 1 * *"
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ def with_plugin(app):
     added: list[str] = []
 
     def register(name: str, elements=(), rules=None):
-        plugin = types.SimpleNamespace(
+        plugin = types.ModuleType(f"with_plugin_{name}")  # hashable, as pluggy needs (a SimpleNamespace is not)
+        vars(plugin).update(
             plugin_info=hookimpl(
                 lambda: PluginInfo(name=name, title="测试插件", version="1.0.0", region_code="331004")
             ),

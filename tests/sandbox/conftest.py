@@ -2,13 +2,23 @@
 
 One gateway serves the whole session and is reset before every test; a test that needs another
 configuration, or takes the gateway down, starts its own with ``start_gateway``.
+
+The client here is the tests' own, written from docs/gateway-contract.md: it signs sichuan requests
+and writes ADX documents without pbadmin's client code (pbadmin.sync), so these tests check the
+sandbox against the contract, not against pbadmin's reading of it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
+import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
+from xml.sax.saxutils import quoteattr
 
 import pytest
 import requests
@@ -16,13 +26,13 @@ import requests
 from pbadmin.sandbox.app import SandboxConfig
 from pbadmin.sandbox.credentials import sandbox_credentials
 from pbadmin.sandbox.server import SandboxControl, SandboxServer
-from pbadmin.sync.adx import AdxGroup, build_adx
-from pbadmin.sync.auth import sichuan_headers
 
 DATA = Path(__file__).resolve().parent / "data"
 CREDENTIALS = sandbox_credentials("sandbox-test-seed")
 TIMEOUT = 10
 ADX_TYPE = "application/adx+xml"
+# the provinces of the contract; dhis2 answers as DHIS2 does (tests/sandbox/test_dhis2.py)
+CONTRACT_PROFILES = ("zhejiang", "sichuan", "hubei", "shandong")
 # The org units each province knows in these tests, as SandboxConfig.org_units gives them.
 ORG_UNITS = {
     "zhejiang": [
@@ -32,6 +42,10 @@ ORG_UNITS = {
     "sichuan": [{"code": "510114-PBW", "name": "新都区卫健局党委", "parent": None}],
     "hubei": [{"code": "421000-PBW", "name": "荆州市卫健委党委", "parent": None}],
     "shandong": [{"code": "371581-PBW", "name": "临清市卫健局党委", "parent": None}],
+    "dhis2": [
+        {"code": "420000-DHIS", "name": "省卫健委党组", "parent": None},
+        {"code": "420100-A", "name": "武汉市卫健委党委", "parent": "420000-DHIS"},
+    ],
 }
 ORG_UNIT = {profile: units[0]["code"] for profile, units in ORG_UNITS.items()}
 
@@ -101,12 +115,12 @@ class Province:
             return {"headers": {"Authorization": f"Bearer {self.credentials['token']}"}}
         if self.profile == "sichuan":
             return {
-                "headers": sichuan_headers(
-                    self.credentials["app_id"], self.credentials["app_secret"], method, url, body
-                )
+                "headers": signed_headers(self.credentials["app_id"], self.credentials["app_secret"], method, url, body)
             }
         if self.profile == "hubei":
             return {"auth": (self.credentials["username"], self.credentials["password"])}
+        if self.profile == "dhis2":
+            return {"headers": {"Authorization": f"ApiToken {self.credentials['api_token']}"}}
         return {"headers": {"Authorization": f"Bearer {self.token()}"}}
 
     def request(self, method: str, path: str, body: bytes = b"", headers: dict | None = None, **kwargs):
@@ -138,22 +152,56 @@ class Province:
         return answer.json()
 
 
+def signature(secret: str, method: str, path: str, timestamp: str, nonce: str, body: bytes) -> str:
+    """sichuan's X-PB-Signature as docs/gateway-contract.md words it, with hashlib and hmac only."""
+    text = "\n".join([method, path, timestamp, nonce, hashlib.sha256(body).hexdigest()])
+    return hmac.new(secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    app_id: str, secret: str, method: str, url: str, body: bytes, timestamp: int | None = None, nonce: str | None = None
+) -> dict[str, str]:
+    """The four X-PB-* headers for one request to ``url`` (signed over its path, without the query)."""
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    nonce = nonce or secrets.token_hex(12)
+    return {
+        "X-PB-AppId": app_id,
+        "X-PB-Timestamp": stamp,
+        "X-PB-Nonce": nonce,
+        "X-PB-Signature": signature(secret, method, urlsplit(url).path, stamp, nonce, body),
+    }
+
+
+ADX_DURATIONS = {"PB_MONTHLY": "P1M", "PB_QUARTERLY": "P3M", "PB_YEARLY": "P1Y"}
+
+
+def adx_period(data_set: str, period: str) -> str:
+    """``202401`` → ``2024-01-01/P1M``, ``2024Q2`` → ``2024-04-01/P3M``, ``2023`` → ``2023-01-01/P1Y``."""
+    if "Q" in period:
+        year, quarter = period.split("Q")
+        start = f"{year}-{3 * int(quarter) - 2:02d}-01"
+    elif len(period) == 6:
+        start = f"{period[:4]}-{period[4:]}-01"
+    else:
+        start = f"{period}-01-01"
+    return f"{start}/{ADX_DURATIONS.get(data_set, 'P1M')}"
+
+
 def adx_document(reports: list[dict]) -> bytes:
-    """JSON-shaped reports as one ADX document, built by the module pbadmin's client uses."""
-    import datetime as dt
-
-    from pbadmin.reporting.periods import Period
-
-    groups = [
-        AdxGroup(
-            r["dataSet"],
-            r["orgUnit"],
-            Period.parse(r["period"]),
-            [(v["dataElement"], v["value"]) for v in r["dataValues"]],
+    """JSON-shaped reports as one ADX document, written out by hand as the contract describes it."""
+    groups = []
+    for r in reports:
+        values = "".join(
+            f"<dataValue dataElement={quoteattr(v['dataElement'])} value={quoteattr(str(v['value']))}/>"
+            for v in r["dataValues"]
         )
-        for r in reports
-    ]
-    return build_adx(groups, dt.datetime(2024, 2, 1, 9, 0, tzinfo=dt.UTC))
+        period = adx_period(r["dataSet"], r["period"])
+        attributes = f"dataSet={quoteattr(r['dataSet'])} orgUnit={quoteattr(r['orgUnit'])} period={quoteattr(period)}"
+        groups.append(f"<group {attributes}>{values}</group>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<adx xmlns="urn:ihe:qrph:adx:2015" exported="2024-02-01T09:00:00+00:00">{"".join(groups)}</adx>'
+    ).encode()
 
 
 def report(

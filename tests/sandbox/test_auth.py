@@ -1,4 +1,7 @@
-"""Each profile's authentication: the right credentials pass, every wrong one gets 401 saying why."""
+"""Each profile's authentication: the right credentials pass, every wrong one gets 401 saying why.
+
+sichuan requests are signed by the tests' own signer (conftest.signed_headers), and the sandbox must
+accept a signature computed by hand from the contract's text: a fixed vector, below."""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.test import Client
 
 from pbadmin.sandbox.app import create_sandbox_app
-from pbadmin.sync.auth import sichuan_headers
-from tests.sandbox.conftest import CREDENTIALS, TIMEOUT, Province, make_config, report
+from pbadmin.sandbox.server import SandboxControl
+from tests.helpers import wait_until
+from tests.sandbox.conftest import CONTRACT_PROFILES, CREDENTIALS, TIMEOUT, Province, make_config, report
+from tests.sandbox.conftest import signed_headers as sichuan_headers
 
 SICHUAN = CREDENTIALS["sichuan"]
 
@@ -50,7 +55,7 @@ def test_zhejiang_refuses_another_profiles_secret(gateway):
     assert_refused(requests.get(catalogue_url(gateway, "zhejiang"), headers=headers, timeout=TIMEOUT))
 
 
-@pytest.mark.parametrize("profile", ["zhejiang", "sichuan", "hubei", "shandong"])
+@pytest.mark.parametrize("profile", CONTRACT_PROFILES)
 def test_a_refused_push_stores_nothing(gateway, control, profile):
     client = Province(gateway, profile)
     client.credentials = {key: "wrong" for key in client.credentials}
@@ -64,6 +69,73 @@ def test_a_refused_push_stores_nothing(gateway, control, profile):
 
 def test_sichuan_accepts_a_signed_request(gateway):
     assert signed_get(catalogue_url(gateway, "sichuan")).status_code == 200
+
+
+# Computed by hand from docs/gateway-contract.md ("sichuan: request signing"), with Python's hashlib
+# and hmac and again with ``openssl dgst -sha256 -hmac``; written here as literals, not recomputed.
+VECTOR_APP = {"app_id": "pb-xindu-vector", "app_secret": "s3cr3t-of-xindu"}
+VECTOR_TIMESTAMP = 1717200000
+VECTOR_GET = {
+    "X-PB-AppId": "pb-xindu-vector",
+    "X-PB-Timestamp": "1717200000",
+    "X-PB-Nonce": "nonce-0001",
+    "X-PB-Signature": "13fc89d1271e0ffbb6b26ac27e45a7abf6823f2b3fcbc8d82ec6468c74796e0e",
+}
+VECTOR_BODY = (
+    b'{"dataSet":"PB_YEARLY","period":"2021","orgUnit":"510114-WJ","completeDate":"2022-01-05",'
+    b'"dataValues":[{"dataElement":"XD_COMPREHENSIVE_COMMITTEES","value":"3"}]}'
+)
+VECTOR_POST = {
+    "X-PB-AppId": "pb-xindu-vector",
+    "X-PB-Timestamp": "1717200000",
+    "X-PB-Nonce": "nonce-0002",
+    "X-PB-Signature": "1b0f09a51564883d08e79f9ab74b13c346a3ea96cb748f4faefa63fc8a515fab",
+}
+
+
+@pytest.fixture
+def vector_gateway(start_gateway):
+    """A sichuan province that knows the vector's app, its clock set to the vector's timestamp."""
+    units = {"sichuan": [{"code": "510114-WJ", "name": "新都区卫健局党委", "parent": None}]}
+    server = start_gateway(credentials={"sichuan": VECTOR_APP}, org_units=lambda profile: units.get(profile, []))
+    SandboxControl(server.url).set_clock_offset(VECTOR_TIMESTAMP - time.time())
+    return server
+
+
+def test_sichuan_accepts_a_signature_computed_by_hand(vector_gateway):
+    answer = requests.get(catalogue_url(vector_gateway, "sichuan"), headers=VECTOR_GET, timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text
+
+
+def test_sichuan_accepts_a_push_signed_by_hand_and_stores_it(vector_gateway):
+    headers = {**VECTOR_POST, "Content-Type": "application/json", "Idempotency-Key": "vector"}
+    url = f"{vector_gateway.base_url('sichuan')}/api/dataValueSets"
+    answer = requests.post(url, data=VECTOR_BODY, headers=headers, timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text
+    cells = SandboxControl(vector_gateway.url).state()["cells"]
+    assert [(c["period"], c["dataElement"], c["value"]) for c in cells] == [
+        ("2021", "XD_COMPREHENSIVE_COMMITTEES", "3")
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"X-PB-Nonce": "nonce-0009"},  # signed over another nonce
+        {"X-PB-Timestamp": "1717200001"},  # … another timestamp
+        {"X-PB-Signature": "13FC89D1271E0FFBB6B26AC27E45A7ABF6823F2B3FCBC8D82EC6468C74796E0E"},  # not lowercase
+    ],
+)
+def test_sichuan_refuses_the_hand_computed_vector_once_any_signed_part_changes(vector_gateway, change):
+    headers = {**VECTOR_GET, **change}
+    answer = requests.get(catalogue_url(vector_gateway, "sichuan"), headers=headers, timeout=TIMEOUT)
+    assert_refused(answer, "signature")
+
+
+def test_the_tests_own_signer_reproduces_the_vector():
+    url = "http://127.0.0.1:9/sichuan/api/dataElements?ignored=query"
+    headers = sichuan_headers("pb-xindu-vector", "s3cr3t-of-xindu", "GET", url, b"", VECTOR_TIMESTAMP, "nonce-0001")
+    assert headers == VECTOR_GET
 
 
 def test_sichuan_refuses_a_bad_signature(gateway):
@@ -215,10 +287,15 @@ def test_a_token_expires_after_its_ttl(gateway, control):
     client = Province(gateway, "shandong")
     token = client.fetch_token().json()
     assert token["expires_in"] == 1
-    time.sleep(1.1)
     headers = {"Authorization": f"Bearer {token['access_token']}"}
-    answer = requests.get(catalogue_url(gateway, "shandong"), headers=headers, timeout=TIMEOUT)
-    assert_refused(answer, "expired")
+    answers = []
+
+    def refused() -> bool:
+        answers.append(requests.get(catalogue_url(gateway, "shandong"), headers=headers, timeout=TIMEOUT))
+        return answers[-1].status_code != 200
+
+    wait_until(refused, 30, "the one-second token to be refused", interval=0.2)
+    assert_refused(answers[-1], "expired")
 
 
 def test_the_token_ttl_comes_from_the_config(start_gateway):

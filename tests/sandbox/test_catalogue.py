@@ -1,4 +1,4 @@
-"""The province's catalogue: data elements as provincial-api.md publishes them, org units as configured."""
+"""The province's catalogue: data elements as docs/gateway-contract.md publishes them, org units as configured."""
 
 from __future__ import annotations
 
@@ -7,38 +7,49 @@ from pathlib import Path
 
 import pytest
 
-from pbadmin.sandbox.catalogue import PROFILES, published_elements
-from tests.sandbox.conftest import ORG_UNITS, Province, report
+from pbadmin.sandbox.published_elements import published_elements
+from pbadmin.sync.profiles import PROFILE_NAMES, PROFILES
+from tests.sandbox.conftest import CONTRACT_PROFILES, ORG_UNITS, Province, report
 
-CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "provincial-api.md"
-PROFILE_ROW = re.compile(r"^\| `(\w+)` \| ([a-z, ]+) \|", re.M)
+CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "gateway-contract.md"
+PROFILE_ROW = re.compile(r"^\| `(\w+)` \| ([a-z, ]+|\([^)|]*\)) \|", re.M)  # the profiles table
 CORE_ROW = re.compile(r"^\| (PB_\w+) \| (.+?) \| (?:stock|flow) \|$", re.M)
 REGION_ROW = re.compile(r"^\| ([a-z]+) \| ([A-Z]{2}_\w+) \| (.+?) \| (?:stock|flow) \|$", re.M)
 
 
 def contract_catalogue(text: str) -> dict[str, dict[str, str]]:
-    """profile → {code: 中文} from the contract's tables: core rows for all, region rows via 'used by'."""
+    """profile → {code: 中文} from the contract's tables: core rows for all, region rows via 'used by';
+    dhis2, a national instance, publishes every region's rows."""
+    profiles = {profile: used_by for profile, used_by in PROFILE_ROW.findall(text)}
     profile_of_plugin = {
-        plugin.strip(): profile for profile, plugins in PROFILE_ROW.findall(text) for plugin in plugins.split(",")
+        plugin.strip(): profile
+        for profile, used_by in profiles.items()
+        if not used_by.startswith("(")
+        for plugin in used_by.split(",")
     }
     core = dict(CORE_ROW.findall(text))
-    catalogue = {profile: dict(core) for profile in set(profile_of_plugin.values())}
+    catalogue = {profile: dict(core) for profile in profiles}
     for plugin, code, name in REGION_ROW.findall(text):
         catalogue[profile_of_plugin[plugin]][code] = name
+        catalogue["dhis2"][code] = name
     return catalogue
 
 
 def test_the_sandbox_catalogue_equals_the_contract():
-    if not CONTRACT.exists():
-        pytest.skip(f"{CONTRACT} is not there to check the sandbox catalogue against")
     expected = contract_catalogue(CONTRACT.read_text(encoding="utf-8"))
-    assert sorted(expected) == sorted(PROFILES)
-    assert sum(len(codes) for codes in expected.values()) == 4 * 22 + 20  # every table row was read
-    for profile in PROFILES:
+    assert sorted(expected) == sorted(PROFILE_NAMES)
+    assert sum(len(codes) for codes in expected.values()) == 5 * 22 + 20 + 20  # every table row was read
+    for profile in PROFILE_NAMES:
         assert published_elements(profile) == expected[profile], profile
 
 
-@pytest.mark.parametrize("profile", PROFILES)
+def test_the_contract_names_each_province_prefix_the_profiles_declare():
+    text = CONTRACT.read_text(encoding="utf-8")
+    prefixes = dict(re.findall(r"(zhejiang|sichuan|hubei|shandong) `(\d\d)`", text))
+    assert prefixes == {name: PROFILES[name].province_prefix for name in CONTRACT_PROFILES}
+
+
+@pytest.mark.parametrize("profile", CONTRACT_PROFILES)
 def test_every_profile_publishes_its_catalogue_over_http(gateway, profile):
     answer = Province(gateway, profile).request("GET", "/api/dataElements")
     assert answer.status_code == 200
@@ -47,7 +58,7 @@ def test_every_profile_publishes_its_catalogue_over_http(gateway, profile):
     assert {e["valueType"] for e in elements} == {"NUMBER"}
 
 
-@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("profile", CONTRACT_PROFILES)
 def test_every_profile_lists_the_org_units_it_knows(gateway, profile):
     answer = Province(gateway, profile).request("GET", "/api/organisationUnits")
     assert answer.status_code == 200

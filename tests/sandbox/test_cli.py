@@ -10,10 +10,10 @@ from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import PartyOrganization, Region
 from pbadmin.plugins.settings import PROFILE_SETTINGS
-from pbadmin.sandbox.catalogue import PROFILES
 from pbadmin.sandbox.cli import sandbox_gateway
 from pbadmin.sandbox.credentials import sandbox_credentials
 from pbadmin.sandbox.server import SandboxServer
+from pbadmin.sync.profiles import PROFILE_NAMES as PROFILES
 from tests.sandbox.conftest import TIMEOUT
 
 
@@ -28,10 +28,12 @@ def test_credentials_are_stable_for_a_seed_and_differ_between_seeds():
     assert all(one[profile] != two[profile] for profile in PROFILES)
 
 
-def test_credentials_give_every_setting_a_profile_requires():
+def test_credentials_give_every_credential_setting_of_each_profile():
     credentials = sandbox_credentials("seed")
+    assert sorted(credentials) == sorted(PROFILES)
     for profile in PROFILES:
-        assert set(credentials[profile]) == {spec.key for spec in PROFILE_SETTINGS[profile] if spec.required}
+        assert set(credentials[profile]) == {spec.key for spec in PROFILE_SETTINGS[profile]}
+    assert set(credentials["dhis2"]) == {"api_token", "username", "password"}  # either way in works
 
 
 def test_credentials_need_a_seed():

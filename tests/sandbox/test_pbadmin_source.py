@@ -59,6 +59,11 @@ def test_org_units_are_the_coded_organisations_of_the_province_with_their_neares
     assert org_units("hubei") == [] and org_units("shandong") == []
 
 
+def test_dhis2_a_national_instance_knows_the_coded_organisations_of_every_province(app, coded_tree):
+    codes = [unit["code"] for unit in org_units_from_database(app)("dhis2")]
+    assert codes == ["330000-W", "331004-A", "331004-C", "331004-C1", "513300-X"]
+
+
 def test_reading_org_units_is_one_query(app, coded_tree):
     with app.app_context():
         engine = db.engine

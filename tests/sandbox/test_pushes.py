@@ -1,4 +1,4 @@
-"""Pushing reports to the sandbox gateway over HTTP: the semantics of provincial-api.md, profile by profile."""
+"""Pushing reports to the sandbox gateway over HTTP: the semantics of docs/gateway-contract.md, profile by profile."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pbadmin.sandbox.catalogue import PROFILES
+from tests.sandbox.conftest import CONTRACT_PROFILES as PROFILES
 from tests.sandbox.conftest import ORG_UNIT, adx_document, report
 
 JSON_PROFILES = ("zhejiang", "sichuan", "shandong")
@@ -285,6 +285,48 @@ def test_hubei_takes_several_groups_in_one_document(province, control):
     assert [r["period"] for r in control.state()["receipts"][0]["reports"]] == ["202401", "2024Q1"]
 
 
+def test_hubei_reads_the_contracts_example_document_written_by_hand(province, control):
+    document = b"""<?xml version="1.0" encoding="UTF-8"?>
+<adx xmlns="urn:ihe:qrph:adx:2015" exported="2022-02-01T08:30:00+00:00">
+  <group dataSet="PB_MONTHLY" orgUnit="421000-PBW" period="2022-01-01/P1M">
+    <dataValue dataElement="PB_MEMBERS" value="1024"/>
+    <dataValue dataElement="PB_ACTIVITIES" value="12.5"/>
+  </group>
+</adx>"""
+    answer = province("hubei").push(document)
+    assert answer.status_code == 200, answer.text
+    assert [(c["period"], c["dataElement"], c["value"]) for c in control.state()["cells"]] == [
+        ("202201", "PB_ACTIVITIES", "12.5"),
+        ("202201", "PB_MEMBERS", "1024"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "data_set", "period"),
+    [("2022-10-01/P3M", "PB_QUARTERLY", "2022Q4"), ("2021-01-01/P1Y", "PB_YEARLY", "2021")],
+)
+def test_hubei_reads_quarters_and_years_from_their_first_day_and_duration(province, control, written, data_set, period):
+    document = (
+        '<adx xmlns="urn:ihe:qrph:adx:2015" exported="2022-02-01T08:30:00Z">'
+        f'<group dataSet="{data_set}" orgUnit="421000-PBW" period="{written}">'
+        '<dataValue dataElement="PB_BRANCHES" value="7"/></group></adx>'
+    ).encode()
+    assert province("hubei").push(document).status_code == 200
+    assert [(c["dataSet"], c["period"]) for c in control.state()["cells"]] == [(data_set, period)]
+
+
+@pytest.mark.parametrize("written", ["2022-11-01/P3M", "2021-02-01/P1Y", "2022-01/P1M", "2022-01-01/P2M"])
+def test_hubei_refuses_a_period_that_does_not_start_its_duration(province, control, written):
+    data_set = {"P3M": "PB_QUARTERLY", "P1Y": "PB_YEARLY"}.get(written.rpartition("/")[2], "PB_MONTHLY")
+    document = (
+        '<adx xmlns="urn:ihe:qrph:adx:2015" exported="2022-02-01T08:30:00Z">'
+        f'<group dataSet="{data_set}" orgUnit="421000-PBW" period="{written}">'
+        '<dataValue dataElement="PB_BRANCHES" value="7"/></group></adx>'
+    ).encode()
+    answer = province("hubei").push(document)
+    assert answer.status_code in (400, 422) and control.state()["cells"] == []
+
+
 def test_invalid_adx_is_refused_with_400_and_the_schema_errors(province, control):
     document = adx_document([report("hubei")]).replace(b'value="1024"', b'value="lots"')
     answer = province("hubei").push(document)
@@ -338,7 +380,7 @@ def test_the_request_log_records_method_path_key_and_status(province, control):
     client.push(report("zhejiang", {"PB_MEMBERS": "x"}), key="k2")
     log = control.state()["requests"]["zhejiang"]
     assert log == [
-        {"method": "POST", "path": "/zhejiang/api/dataValueSets", "idempotencyKey": "k1", "status": 200},
-        {"method": "POST", "path": "/zhejiang/api/dataValueSets", "idempotencyKey": "k2", "status": 422},
+        {"method": "POST", "path": "/zhejiang/api/dataValueSets", "query": "", "idempotencyKey": "k1", "status": 200},
+        {"method": "POST", "path": "/zhejiang/api/dataValueSets", "query": "", "idempotencyKey": "k2", "status": 422},
     ]
     assert control.state()["requests"]["sichuan"] == []

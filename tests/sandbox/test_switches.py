@@ -83,15 +83,18 @@ def test_reset_forgets_data_and_switches(province, control):
     control.set_latency(1)
     control.inject_failures([{"status": 503}])
     control.set_clock_offset(1000)
+    control.lock_periods("zhejiang", "202401")
     control.reset()
     state = control.state()
     assert state["cells"] == [] and state["receipts"] == [] and state["pushes"] == []
     assert state["requests"]["zhejiang"] == []
+    every = ["zhejiang", "sichuan", "hubei", "shandong", "dhis2"]
     assert state["switches"] == {
-        "latency": dict.fromkeys(["zhejiang", "sichuan", "hubei", "shandong"], 0.0),
-        "failures": {"zhejiang": [], "sichuan": [], "hubei": [], "shandong": []},
+        "latency": dict.fromkeys(every, 0.0),
+        "failures": {profile: [] for profile in every},
         "clockOffset": 0.0,
         "tokenTtl": 3600,
+        "lockedPeriods": {profile: [] for profile in every},
     }
 
 
@@ -106,6 +109,9 @@ def test_reset_forgets_data_and_switches(province, control):
         ("token-ttl", {"seconds": 0}),
         ("data-elements", {"add": [{"code": "X", "name": "x"}]}),
         ("org-units", {"profile": "hubei", "add": [{"code": "X"}]}),
+        ("failures", {"failures": [{"status": 503, "after": "yes"}]}),
+        ("locked-periods", {"lock": ["202401"]}),
+        ("locked-periods", {"profile": "zhejiang", "lock": "202401"}),
     ],
 )
 def test_the_control_api_refuses_what_it_cannot_do(gateway, path, payload):
@@ -151,3 +157,25 @@ def test_the_server_works_as_a_context_manager(start_gateway):
         assert SandboxControl(running.url).state()["cells"] == []
     with pytest.raises(requests.ConnectionError):
         SandboxControl(server.url).state()
+
+
+def test_a_failure_injected_after_the_work_stores_the_push_and_answers_the_failure(province, control):
+    control.inject_failures([{"status": 503, "after": True, "method": "POST"}], profile="zhejiang")
+    client = province("zhejiang")
+    lost = client.push(report("zhejiang", {"PB_MEMBERS": "7"}), key="k")
+    assert lost.status_code == 503 and lost.json()["status"] == "ERROR"
+    assert [cell["value"] for cell in control.state()["cells"]] == ["7"]  # stored, though the answer was lost
+    replay = client.push(report("zhejiang", {"PB_MEMBERS": "7"}), key="k")
+    assert replay.status_code == 200 and replay.json()["importCount"]["imported"] == 1  # the first answer, replayed
+
+
+def test_a_locked_period_is_refused_as_content_and_stores_nothing(province, control):
+    control.lock_periods("zhejiang", "202401")
+    client = province("zhejiang")
+    refused = client.push(report("zhejiang"))
+    assert refused.status_code == 422
+    assert {c["object"] for c in refused.json()["conflicts"]} == {"period"}
+    assert client.push(report("zhejiang", period="202402")).status_code == 200
+    control.unlock_periods("zhejiang", "202401")
+    assert client.push(report("zhejiang")).status_code == 200
+    assert control.state()["switches"]["lockedPeriods"]["zhejiang"] == []

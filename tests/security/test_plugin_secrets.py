@@ -19,7 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from pbadmin.extensions import db
 from pbadmin.models import AuditEntry, PluginState
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement
 from tests.helpers import login
 from tests.plugin_system.conftest import good_plugin_source, write_plugin
 
@@ -85,7 +85,7 @@ def _test_connection(client):
 
 def _settings(app) -> dict:
     with app.app_context():
-        return state.settings_of("testregion")
+        return enablement.settings_of("testregion")
 
 
 def test_changing_the_address_without_retyping_the_token_is_refused_and_the_token_stays_home(configured, gateways):

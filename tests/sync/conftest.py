@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import PartyOrganization, Report
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement as state
 from pbadmin.sandbox.app import SandboxConfig
 from pbadmin.sandbox.credentials import sandbox_credentials
 from pbadmin.sandbox.pbadmin_source import org_units_from_database

@@ -12,8 +12,8 @@ from pbadmin.extensions import db
 from pbadmin.models import Report
 from pbadmin.sync.runtime import Background
 from tests.conftest import make_app
+from tests.helpers import wait_until
 from tests.sync.conftest import FAST
-from tests.sync.test_workers import wait_until
 
 
 def test_the_demo_reports_are_accepted_by_the_mounted_sandbox(migrated_url, app):
@@ -42,7 +42,7 @@ def test_the_demo_reports_are_accepted_by_the_mounted_sandbox(migrated_url, app)
             assert root.values_dict["LQ_XINGLIN_HOMES"] == "13" and root.receipt.startswith("zhejiang-")
         # a real gateway configured by an admin is never replaced by the sandbox
         with demo.app_context():
-            from pbadmin.plugins import state
+            from pbadmin.plugins import enablement as state
 
             state.configure("jingzhou", {"base_url": "https://gateway.hubei.example", "password": "the real one"})
             db.session.commit()

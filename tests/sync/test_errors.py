@@ -12,6 +12,7 @@ from pbadmin.models import Report
 from pbadmin.sync.gateways import Answer
 from pbadmin.sync.outbox import OutboxWorker
 from pbadmin.sync.outcomes import RetryPolicy, classify, retry_after_seconds
+from tests.helpers import wait_until
 from tests.sync.conftest import ORG_UNIT
 
 
@@ -83,10 +84,10 @@ def test_a_gateway_down_for_several_attempts_then_back_gets_the_report_once(gate
     gw = gateway()
     report_id = build_queued(gw)
     with gw.app.app_context():
-        from pbadmin.sync import catalogue
+        from pbadmin.sync import province_catalogue
         from pbadmin.sync.target import target_for
 
-        catalogue.pull(target_for(gw.plugin))  # the catalogue was known before the outage
+        province_catalogue.pull(target_for(gw.plugin))  # the catalogue was known before the outage
     gw.app.config["PBADMIN_CATALOGUE_MAX_AGE"] = 3600
     gw.server.stop()
     down = deliver(gw, report_id, rounds=3)
@@ -103,18 +104,17 @@ def test_a_time_out_is_retried_and_the_replay_is_answered_from_the_first_receipt
     gw = gateway(PBADMIN_SYNC_READ_TIMEOUT=0.5)
     report_id = build_queued(gw)
     with gw.app.app_context():
-        from pbadmin.sync import catalogue
+        from pbadmin.sync import province_catalogue
         from pbadmin.sync.target import target_for
 
-        catalogue.pull(target_for(gw.plugin))
+        province_catalogue.pull(target_for(gw.plugin))
     gw.app.config["PBADMIN_CATALOGUE_MAX_AGE"] = 3600
     gw.control.set_latency(1.0)
     timed_out = deliver(gw, report_id)
     assert timed_out.status == "queued" and "超时" in timed_out.attempts[0].error
     gw.control.set_latency(0)
-    import time
-
-    time.sleep(0.8)  # the province finishes the first request after its latency
+    stored_once = lambda: [p["count"] for p in gw.control.state()["pushes"]] == [1]  # noqa: E731
+    wait_until(stored_once, 30, "the province to finish storing the first request after its latency")
     done = deliver(gw, report_id)
     assert done.status == "accepted"
     pushes = gw.pushes()
@@ -137,10 +137,10 @@ def test_rejected_content_is_not_retried_and_shows_the_conflicts(gateway):
     gw.control.add_data_element("zhejiang", "TS_ROOMS", "测试数据元")
     report_id = build_queued(gw)
     with gw.app.app_context():
-        from pbadmin.sync import catalogue
+        from pbadmin.sync import province_catalogue
         from pbadmin.sync.target import target_for
 
-        catalogue.pull(target_for(gw.plugin))  # pbadmin believes the province knows TS_ROOMS …
+        province_catalogue.pull(target_for(gw.plugin))  # pbadmin believes the province knows TS_ROOMS …
     gw.app.config["PBADMIN_CATALOGUE_MAX_AGE"] = 3600
     gw.control.remove_data_element("zhejiang", "TS_ROOMS")  # … but it no longer does
     report = deliver(gw, report_id, rounds=2)
@@ -156,7 +156,7 @@ def test_an_element_the_province_does_not_know_holds_the_report_back_unsent(gate
     assert gw.pushes() == []  # nothing was sent to be refused
     gw.control.add_data_element("zhejiang", "TS_ROOMS", "测试数据元")
     with gw.app.app_context():
-        from pbadmin.reporting.lifecycle import requeue
+        from pbadmin.sync.lifecycle import requeue
 
         requeue(db.session.get(Report, report.id), "test")
         db.session.commit()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import Member, PartyOrganization, Report
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement as state
 from pbadmin.reporting.periods import Period
 from pbadmin.sync.jobs import build_all, perform
 from tests.sync.conftest import ORG_UNIT

@@ -107,7 +107,7 @@ def test_wrong_credentials_fail_for_good_with_the_reason_shown(gateway):
     gw = gateway("zhejiang")
     with gw.app.app_context():
         from pbadmin.extensions import db
-        from pbadmin.plugins import state
+        from pbadmin.plugins import enablement as state
 
         state.configure(gw.plugin, {"token": "not-the-token"})
         db.session.commit()
@@ -139,3 +139,67 @@ def test_each_gateway_keeps_one_session_until_its_settings_change():
     changed = client_for("plugin-a", "zhejiang", {**settings, "token": "new"})
     assert changed is not first and changed.session is not first.session
     assert client_for("plugin-a", "zhejiang", {**settings, "token": "new"}) is changed
+
+
+# --- one registry: every layer reads the one ProfileSpec of each profile ---------------------------
+
+
+def test_every_layer_reads_the_one_spec_of_each_profile():
+    import datetime as dt
+
+    from pbadmin.plugins.settings import PROFILE_SETTINGS
+    from pbadmin.plugins.specs import PROFILES as PLUGIN_PROFILES
+    from pbadmin.sync import payloads
+    from pbadmin.sync.gateways import make_client
+    from pbadmin.sync.profiles import PROFILES as SPECS
+
+    assert PLUGIN_PROFILES == tuple(SPECS) == ("zhejiang", "sichuan", "hubei", "shandong", "dhis2")
+    credentials = sandbox_credentials(SEED)
+    for name, spec in SPECS.items():
+        assert tuple(setting.key for setting in PROFILE_SETTINGS[name]) == spec.credential_keys
+        assert set(credentials[name]) == set(spec.credential_keys)
+        client = make_client(name, {"base_url": "http://127.0.0.1:9", **credentials[name]})
+        assert isinstance(client, spec.client_class()) and client.spec is spec
+        client.close()
+        payload = payloads.render(
+            name,
+            "PB_MONTHLY",
+            "X",
+            "202401",
+            [("PB_MEMBERS", "1")],
+            dt.date(2024, 2, 1),
+            dt.datetime(2024, 2, 1, tzinfo=dt.UTC),
+        )
+        assert payload.content_type == spec.content_type
+
+
+def test_no_module_but_the_registry_keeps_a_table_keyed_by_profile_names():
+    """A profile's knowledge lives in pbadmin/sync/profiles.py; a module naming two profiles holds a parallel table."""
+    import ast
+    from pathlib import Path
+
+    from pbadmin.sync.profiles import PROFILES as SPECS
+
+    root = Path(__file__).resolve().parents[2] / "pbadmin"
+    tables = {}
+    for path in root.rglob("*.py"):
+        if path == root / "sync" / "profiles.py":
+            continue
+        named = {
+            node.value
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and node.value in SPECS
+        }
+        if len(named) > 1:
+            tables[str(path.relative_to(root))] = sorted(named)
+    assert tables == {}
+
+
+@pytest.mark.parametrize("profile", ["zhejiang", "sichuan", "hubei", "shandong", "dhis2"])
+def test_the_sandbox_takes_pushes_where_each_spec_says(gateway, profile):
+    from pbadmin.sync.profiles import profile_spec
+
+    gw = gateway(profile)
+    spec = profile_spec(profile)
+    answer = requests.post(f"{gw.server.base_url(profile)}{spec.push_path}", data=b"{}", timeout=5)
+    assert answer.status_code == 401  # the route is there; the credentials are not

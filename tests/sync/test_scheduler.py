@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from pbadmin.extensions import db
 from pbadmin.models import ScheduleState, apscheduler_jobs
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement as state
 from pbadmin.sync import jobs, lease
 from pbadmin.sync.scheduler import SchedulerService
 from pbadmin.sync.status import next_runs
+from tests.helpers import wait_until
 from tests.sync.conftest import start_pbadmin, stop_pbadmin, subprocess_env
-from tests.sync.test_workers import wait_until
 
 
 def stored_jobs(app) -> dict[str, float | None]:
@@ -49,7 +49,8 @@ def test_only_the_lease_holder_leads_and_a_lapsed_lease_is_taken_over(gateway):
         assert not lease.acquire("host-b", ttl=1)
         assert lease.acquire("host-a", ttl=1)  # renewal
         assert lease.holds("host-a") and not lease.holds("host-b")
-        time.sleep(1.2)  # host-a died: it stopped renewing
+        # host-a died: it stopped renewing, and its lease lapses by the database's clock
+        wait_until(lambda: _lease_lapsed(), 10, "host-a's lease to lapse")
         assert lease.acquire("host-b", ttl=1)
         assert not lease.acquire("host-a", ttl=1)
         lease.release("host-b")
@@ -120,9 +121,10 @@ def test_missed_runs_coalesce_into_one(gateway, service, monkeypatch):
     svc.scheduler.modify_job(job_id, next_run_time=ten_minutes_ago)  # ten runs were missed
     svc.scheduler.wakeup()
     wait_until(lambda: len(calls) >= 1, 10, "the missed job to run")
-    time.sleep(1)
+    # APScheduler submits every run it is going to make for the missed times before it stores the
+    # job's next run time: once that lies ahead, no further missed run can come
+    wait_until(lambda: stored_jobs(gw.app)[job_id] > time.time(), 10, "the job's next run to be in the future")
     assert calls == ["build_and_push:PB_MONTHLY"]  # once, not ten times
-    assert stored_jobs(gw.app)[job_id] > time.time()
 
 
 def test_a_job_does_nothing_in_a_process_that_does_not_hold_the_lease(gateway, monkeypatch):
@@ -163,7 +165,9 @@ def test_two_scheduler_processes_one_leads_and_the_other_takes_over_when_it_is_k
         wait_until(lambda: _holder_pid(gw) in {p.pid for p in processes}, 60, "a scheduler to take the lease")
         leader = next(p for p in processes if p.pid == _holder_pid(gw))
         follower = next(p for p in processes if p is not leader)
-        time.sleep(2.5)
+        first_expiry = _lease_times(gw)[1]
+        renewed_past_it = lambda: _lease_times(gw)[0] > first_expiry  # noqa: E731
+        wait_until(renewed_past_it, 30, "the leader to renew its lease beyond the first expiry")
         assert _holder_pid(gw) == leader.pid  # it keeps the lease while it lives
         assert f"{gw.plugin}:monthly" in stored_jobs(gw.app)
         os.kill(leader.pid, signal.SIGKILL)
@@ -186,6 +190,18 @@ def test_a_background_starts_and_stops_its_scheduler_and_workers_cleanly(gateway
     assert not background.scheduler.is_leader
     with gw.app.app_context():
         assert not lease.holds(background.scheduler.holder)
+
+
+def _lease_lapsed() -> bool:
+    db.session.expire_all()
+    return lease.current().expires_at < lease.database_now()
+
+
+def _lease_times(gw) -> tuple[dt.datetime, dt.datetime]:
+    """(renewed_at, expires_at) of the scheduler lease."""
+    with gw.app.app_context():
+        row = lease.current()
+        return row.renewed_at, row.expires_at
 
 
 def _holder_pid(gw) -> int | None:

@@ -6,7 +6,7 @@ import pytest
 
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement as state
 from pbadmin.sandbox.app import SandboxConfig
 from pbadmin.sandbox.credentials import sandbox_credentials
 from pbadmin.sandbox.pbadmin_source import org_units_from_database
@@ -120,3 +120,16 @@ def test_luqiao_served_6280_people_from_july_2017_to_may_2018(province):
         result = runner.invoke(args=["pbadmin", "sync", "run", "--plugin", "luqiao", "--period", month])
         assert result.exit_code == 0, result.output
     assert sum(int(cells(control, "331004-PBW", month)["PB_SERVED"]) for month in months) == 6280
+
+
+def test_the_figures_checked_here_are_the_ones_docs_gateway_contract_states():
+    from pathlib import Path
+
+    contract = Path(__file__).resolve().parents[2] / "docs" / "gateway-contract.md"
+    stated: dict = {}
+    for line in contract.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[0] in ARTICLES:
+            seed, profile, period, root, code, value = cells
+            stated.setdefault(seed, (profile, period, root, {}))[3][code] = value
+    assert stated == ARTICLES

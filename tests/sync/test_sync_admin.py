@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import Report, ScheduleState
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement as state
 from pbadmin.reporting.periods import Period
 from pbadmin.sync.jobs import build_all
 from tests.helpers import csrf_token, login

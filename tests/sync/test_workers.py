@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import signal
-import time
 
 from sqlalchemy import func, select
 
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import PartyOrganization, Report, ReportAttempt
+from pbadmin.models.base import database_now
 from pbadmin.reporting.periods import Period
-from pbadmin.sync import catalogue
+from pbadmin.sync import province_catalogue
 from pbadmin.sync.jobs import build_all
 from pbadmin.sync.outbox import INTERRUPTED, OutboxWorker
 from pbadmin.sync.target import target_for
+from tests.helpers import wait_until
 from tests.sync.conftest import start_pbadmin, stop_pbadmin, subprocess_env
 
 
@@ -27,17 +28,8 @@ def queue_many(gw, periods: list[str], branches: tuple[str, ...] = ("A", "B")) -
         ids = []
         for period in periods:
             ids += [r.report.id for r in build_all(gw.plugin, Period.parse(period), "test", approve=True)]
-        catalogue.pull(target_for(gw.plugin))
+        province_catalogue.pull(target_for(gw.plugin))
         return ids
-
-
-def wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def statuses(gw) -> dict[str, int]:
@@ -76,16 +68,15 @@ def test_a_worker_killed_mid_push_leaves_the_report_to_be_delivered_once(gateway
     env = subprocess_env(gw.app, plugins_dir, PBADMIN_CATALOGUE_MAX_AGE="3600", PBADMIN_SYNC_CLAIM_SECONDS="2")
     victim = start_pbadmin(env, "sync", "worker")
     try:
-        wait_until(lambda: len(gw.pushes()) >= 1 or _in_flight(gw, report_id), 30, "the push to start")
         wait_until(lambda: _in_flight(gw, report_id), 30, "the report to be claimed")
-        time.sleep(0.3)
+        wait_until(lambda: _posts_arrived(gw) >= 1, 30, "the push to reach the province")
     finally:
         stop_pbadmin(victim, signal.SIGKILL)  # no clean-up, no attempt recorded
     with gw.app.app_context():
         report = db.session.get(Report, report_id)
         assert report.status == "sent" and report.claimed_by is not None  # in flight when it died
     gw.control.set_latency(0)
-    time.sleep(2.2)  # the claim's lease lapses
+    wait_until(lambda: _claim_lapsed(gw, report_id), 30, "the claim's lease to lapse")
     with gw.app.app_context():
         OutboxWorker("rescuer").run_once()
         report = db.session.get(Report, report_id, populate_existing=True)
@@ -94,6 +85,17 @@ def test_a_worker_killed_mid_push_leaves_the_report_to_be_delivered_once(gateway
     assert outcomes[0][1:] == ("retry", INTERRUPTED) and outcomes[-1][:2] == ("rescuer", "accepted")
     [stored] = [entry for entry in gw.control.state()["pushes"] if entry["period"] == "202403"]
     assert stored["count"] == 1  # delivered once, whichever request got through
+
+
+def _posts_arrived(gw) -> int:
+    arrivals = gw.control.state()["arrivals"]
+    return sum(a["count"] for a in arrivals if a["profile"] == gw.profile and a["method"] == "POST")
+
+
+def _claim_lapsed(gw, report_id: int) -> bool:
+    with gw.app.app_context():
+        claimed_until = db.session.scalar(select(Report.claimed_until).where(Report.id == report_id))
+        return claimed_until is not None and claimed_until < database_now()
 
 
 def _in_flight(gw, report_id: int) -> bool:

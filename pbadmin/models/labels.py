@@ -1,4 +1,4 @@
-"""Column and field labels shared by every admin view (translated; Chinese by default)."""
+"""Column and field labels of the records, shared by admin views, exports and the ledger (Chinese by default)."""
 
 from __future__ import annotations
 

@@ -1,16 +1,15 @@
-"""The province's own copy of the data element catalogue (provincial-api.md, "Data element catalogue").
+"""The province's own copy of the data element catalogue (docs/gateway-contract.md, "Data element catalogue").
 
 The sandbox plays the province, so it does not ask pbadmin what exists: it keeps the catalogue the
-contract publishes, and a test checks this copy against the contract's tables.
+contract publishes, and a test checks this copy against the contract's tables. Region elements are
+kept by the GB/T 2260 code of the region they were issued for; a profile publishes those of the
+regions under its ``province_prefix`` (pbadmin.sync.profiles), dhis2 (prefix "") every region's.
 """
 
 from __future__ import annotations
 
-PROFILES = ("zhejiang", "sichuan", "hubei", "shandong")
-JSON_PROFILES = ("zhejiang", "sichuan", "shandong")
-ADX_PROFILES = ("hubei",)
-# GB/T 2260 province prefixes: which regions' organisations each province knows.
-PROVINCE_PREFIXES = {"zhejiang": "33", "sichuan": "51", "hubei": "42", "shandong": "37"}
+from pbadmin.sync.profiles import profile_spec
+
 VALUE_TYPE = "NUMBER"
 
 CORE_ELEMENTS: dict[str, str] = {
@@ -39,34 +38,31 @@ CORE_ELEMENTS: dict[str, str] = {
 }
 
 REGION_ELEMENTS: dict[str, dict[str, str]] = {
-    "zhejiang": {
-        # luqiao
+    "331004": {  # luqiao, 浙江省台州市路桥区
         "LQ_SECOND_COMMITTEES": "二级党委数",
         "LQ_XINGLIN_HOMES": "「红色杏林之家」党员活动室数",
         "LQ_VOLUNTEER_TEAMS": "「健康路桥行」党员志愿服务队数",
         "LQ_VOLUNTEERS": "志愿服务队队员数",
         "LQ_STATIONS": "「杏林暖心驿站」等阵地数",
-        # ningbo
+    },
+    "330200": {  # ningbo, 浙江省宁波市
         "NB_ALLIANCES": "党建联盟数",
         "NB_TRUSTEESHIP_HOSPITALS": "托管医院数",
         "NB_CONSORTIUM_CENTRES": "医联体社区卫生院数",
         "NB_BRANCH_BRANDS": "支部特色服务品牌数",
     },
-    "sichuan": {
-        # xindu
+    "510114": {  # xindu, 四川省成都市新都区
         "XD_COMPREHENSIVE_COMMITTEES": "医共体综合党委数",
         "XD_MEMBER_UNITS": "综合党委成员单位数",
         "XD_DEPT_BRANCHES": "业务科室党支部数",
         "XD_JOINT_MEETINGS": "党建联席会议次数",
     },
-    "hubei": {
-        # jingzhou
+    "421000": {  # jingzhou, 湖北省荆州市
         "JZ_TEMP_BRANCHES": "临时党支部数",
         "JZ_SPECIALTY_ALLIANCES": "专科联盟数",
         "JZ_MDT_TEAMS": "MDT 团队数",
     },
-    "shandong": {
-        # linqing
+    "371581": {  # linqing, 山东省临清市
         "LC_LEADER_LECTURES": "院领导讲党课次数",
         "LC_STUDY_SESSIONS": "集中学习讨论次数",
         "LC_MEMBER_LECTURES": "普通党员讲党课次数",
@@ -77,4 +73,9 @@ REGION_ELEMENTS: dict[str, dict[str, str]] = {
 
 def published_elements(profile: str) -> dict[str, str]:
     """code → Chinese name of every element the province publishes: the core ones, then its regions'."""
-    return {**CORE_ELEMENTS, **REGION_ELEMENTS[profile]}
+    prefix = profile_spec(profile).province_prefix
+    published = dict(CORE_ELEMENTS)
+    for region, elements in REGION_ELEMENTS.items():
+        if region.startswith(prefix):
+            published.update(elements)
+    return published

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from pbadmin.plugins.settings import PROFILE_SETTINGS
-from pbadmin.sync.gateways import CLIENTS
+from pbadmin.sync.gateways import make_client
 from pbadmin.sync.outcomes import classify
+from pbadmin.sync.profiles import PROFILES
 
 
 def check_connection(profile: str | None, settings: dict) -> tuple[bool, str]:
-    if profile not in PROFILE_SETTINGS:
+    spec = PROFILES.get(profile or "")
+    if spec is None:
         return False, f"插件没有声明网关类型 / the plugin declares no gateway profile ({profile!r})"
-    needed = ["base_url", *(spec.key for spec in PROFILE_SETTINGS[profile] if spec.required)]
-    missing = [key for key in needed if not settings.get(key)]
+    missing = ([] if settings.get("base_url") else ["base_url"]) + spec.missing_credentials(settings)
     if missing:
         return False, f"缺少设置 / missing settings: {', '.join(missing)}"
-    client = CLIENTS[profile](settings)
+    client = make_client(profile, settings)
     try:
-        answer = client.get_json("/api/dataElements")
+        answer = client.data_elements()
     finally:
         client.close()
     if answer.status == 404:

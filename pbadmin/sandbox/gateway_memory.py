@@ -2,7 +2,8 @@
 
 Stored cells and receipts, the answers remembered per Idempotency-Key, sichuan's seen nonces,
 shandong's tokens, the request log, and the switches the control API sets. Every public method
-takes the lock itself, so callers never hold it while they wait on a database or a sleep.
+takes the lock itself, so callers never hold it while they wait on a database or a sleep. There is
+one of each per profile of pbadmin.sync.profiles.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pbadmin.sandbox.answers import import_summary
-from pbadmin.sandbox.catalogue import PROFILES, published_elements
 from pbadmin.sandbox.imports import Verdict
+from pbadmin.sandbox.published_elements import published_elements
+from pbadmin.sync.profiles import PROFILE_NAMES as PROFILES
 
 REQUEST_LOG_SIZE = 1000
 
@@ -51,6 +53,9 @@ class GatewayState:
             self.tokens: dict[str, float] = {}
             self.requests: dict[str, deque] = {p: deque(maxlen=REQUEST_LOG_SIZE) for p in PROFILES}
             self.pushes: Counter[tuple[str, str, str, str]] = Counter()
+            #: requests that reached the gateway, by (profile, method), counted before any latency:
+            #: a test waits for "the request is in flight" on this, never on a fixed sleep
+            self.arrivals: Counter[tuple[str, str]] = Counter()
             self.latency: dict[str, float] = dict.fromkeys(PROFILES, 0.0)
             self.failures: dict[str, list[dict]] = {p: [] for p in PROFILES}
             self.clock_offset = 0.0
@@ -59,6 +64,7 @@ class GatewayState:
             self.removed_elements: dict[str, set[str]] = {p: set() for p in PROFILES}
             self.added_org_units: dict[str, dict[str, dict]] = {p: {} for p in PROFILES}
             self.removed_org_units: dict[str, set[str]] = {p: set() for p in PROFILES}
+            self.locked_periods: dict[str, set[str]] = {p: set() for p in PROFILES}
 
     # --- switches -------------------------------------------------------------------------------
     def set_latency(self, seconds: float, profile: str | None = None) -> None:
@@ -90,7 +96,8 @@ class GatewayState:
         with self.lock:
             self.clock_offset = seconds
 
-    def sichuan_clock(self) -> float:
+    def clock(self) -> float:
+        """The gateway's clock (sichuan checks timestamps against it): real time plus the offset switch."""
         with self.lock:
             return time.time() + self.clock_offset
 
@@ -161,6 +168,18 @@ class GatewayState:
             units.update(copy.deepcopy(self.added_org_units[profile]))
             return {code: unit for code, unit in units.items() if code not in self.removed_org_units[profile]}
 
+    def lock_periods(self, profile: str, periods: Iterable[str], locked: bool = True) -> None:
+        """Periods the province has closed for data entry: every value for them is refused."""
+        with self.lock:
+            if locked:
+                self.locked_periods[profile].update(periods)
+            else:
+                self.locked_periods[profile].difference_update(periods)
+
+    def is_locked(self, profile: str, period: str) -> bool:
+        with self.lock:
+            return period in self.locked_periods[profile]
+
     # --- pushes ---------------------------------------------------------------------------------
     def settle_push(self, profile: str, key: str, body_sha256: str, verdict: Verdict) -> tuple[int, dict]:
         """Replay, refuse (409) or store, in one locked step so two requests with one key cannot both store."""
@@ -174,13 +193,21 @@ class GatewayState:
                     "message": "该 Idempotency-Key 已用于另一请求体 / this Idempotency-Key came with another body",
                 }
             if verdict.status == 200:
-                answer = self._store(profile, verdict)
+                reference, counts = self._store(profile, verdict)
+                answer = import_summary(
+                    "WARNING" if verdict.warnings else "SUCCESS", reference, counts, verdict.warnings
+                )
             else:
                 answer = verdict.answer
             self.remembered[(profile, key)] = Remembered(body_sha256, verdict.status, copy.deepcopy(answer))
             return verdict.status, answer
 
-    def _store(self, profile: str, verdict: Verdict) -> dict:
+    def store(self, profile: str, verdict: Verdict) -> tuple[str, Counter]:
+        """Store an accepted verdict's cells without any Idempotency-Key (dhis2): its receipt and counts."""
+        with self.lock:
+            return self._store(profile, verdict)
+
+    def _store(self, profile: str, verdict: Verdict) -> tuple[str, Counter]:
         counts = Counter()
         for (data_set, org_unit, period, element), value in verdict.cells.items():
             cell = (profile, data_set, org_unit, period, element)
@@ -195,29 +222,33 @@ class GatewayState:
             self.cells[cell] = value
         for (data_set, org_unit, period), complete_date in verdict.complete_dates.items():
             self.complete_dates[(profile, data_set, org_unit, period)] = complete_date
-        reports = sorted({cell[:3] for cell in verdict.cells} | set(verdict.complete_dates))
+        reports = sorted(verdict.reports or ({cell[:3] for cell in verdict.cells} | set(verdict.complete_dates)))
         for report in reports:
             self.pushes[(profile, *report)] += 1
         reference = f"{profile}-{secrets.token_hex(8)}"
-        answer = import_summary("WARNING" if verdict.warnings else "SUCCESS", reference, counts, verdict.warnings)
         self.receipts.append(
             {
                 "reference": reference,
                 "profile": profile,
                 "received": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "reports": [{"dataSet": ds, "orgUnit": ou, "period": pe} for ds, ou, pe in reports],
-                "importCount": answer["importCount"],
+                "importCount": {key: counts.get(key, 0) for key in ("imported", "updated", "ignored", "deleted")},
             }
         )
-        return answer
+        return reference, counts
 
-    def read_back(self, profile: str, data_set: str, period: str, org_unit: str) -> dict:
-        """The stored report, in the shape of a push (no values when nothing was stored)."""
+    def read_back(
+        self, profile: str, data_set: str, period: str, org_unit: str, cells_under: str | None = None
+    ) -> dict:
+        """The stored report, in the shape of a push (no values when nothing was stored).
+
+        ``cells_under``: the data set the cells are stored under when it is not ``data_set`` (dhis2: "")."""
+        stored_under = data_set if cells_under is None else cells_under
         with self.lock:
             values = [
                 {"dataElement": element, "value": value}
                 for (p, ds, ou, pe, element), value in sorted(self.cells.items())
-                if (p, ds, ou, pe) == (profile, data_set, org_unit, period)
+                if (p, ds, ou, pe) == (profile, stored_under, org_unit, period)
             ]
             complete_date = self.complete_dates.get((profile, data_set, org_unit, period))
         report = {"dataSet": data_set, "period": period, "orgUnit": org_unit}
@@ -227,9 +258,15 @@ class GatewayState:
         return report
 
     # --- what the control API shows -------------------------------------------------------------
-    def log_request(self, profile: str, method: str, path: str, key: str | None, status: int) -> None:
+    def note_arrival(self, profile: str, method: str) -> None:
         with self.lock:
-            self.requests[profile].append({"method": method, "path": path, "idempotencyKey": key, "status": status})
+            self.arrivals[(profile, method)] += 1
+
+    def log_request(self, profile: str, method: str, path: str, query: str, key: str | None, status: int) -> None:
+        with self.lock:
+            self.requests[profile].append(
+                {"method": method, "path": path, "query": query, "idempotencyKey": key, "status": status}
+            )
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -240,6 +277,7 @@ class GatewayState:
                 ],
                 "receipts": copy.deepcopy(self.receipts),
                 "requests": {profile: list(log) for profile, log in self.requests.items()},
+                "arrivals": [{"profile": p, "method": m, "count": n} for (p, m), n in sorted(self.arrivals.items())],
                 "pushes": [
                     {"profile": p, "dataSet": ds, "orgUnit": ou, "period": pe, "count": n}
                     for (p, ds, ou, pe), n in sorted(self.pushes.items())
@@ -249,5 +287,6 @@ class GatewayState:
                     "failures": copy.deepcopy(self.failures),
                     "clockOffset": self.clock_offset,
                     "tokenTtl": self.token_ttl,
+                    "lockedPeriods": {profile: sorted(periods) for profile, periods in self.locked_periods.items()},
                 },
             }

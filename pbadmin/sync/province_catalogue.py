@@ -13,6 +13,7 @@ from flask import current_app
 from pbadmin.extensions import db
 from pbadmin.models import GatewayCatalogue, Report
 from pbadmin.models.base import utcnow
+from pbadmin.sync.gateways import Answer
 from pbadmin.sync.outcomes import Outcome, classify
 from pbadmin.sync.target import Target
 
@@ -32,8 +33,8 @@ def pull(target: Target) -> GatewayCatalogue:
     row = db.session.get(GatewayCatalogue, target.plugin) or GatewayCatalogue(plugin=target.plugin)
     db.session.add(row)
     try:
-        elements = _list(target, "/api/dataElements", "dataElements")
-        org_units = _list(target, "/api/organisationUnits", "organisationUnits")
+        elements = _list(target.client.data_elements(), "/api/dataElements", "dataElements")
+        org_units = _list(target.client.org_units(), "/api/organisationUnits", "organisationUnits")
     except CatalogueError as exc:
         row.error, row.error_at = str(exc), utcnow()
         db.session.commit()
@@ -43,8 +44,8 @@ def pull(target: Target) -> GatewayCatalogue:
     return row
 
 
-def _list(target: Target, path: str, key: str) -> list[dict]:
-    answer = target.client.get_json(path)
+def _list(answer: Answer, path: str, key: str) -> list[dict]:
+    """The catalogue's items that have a code; a parent given as an object (DHIS2's ``{"code": …}``) by its code."""
     if answer.status != 200:
         raise CatalogueError(classify(answer))
     items = (answer.json() or {}).get(key)
@@ -52,7 +53,14 @@ def _list(target: Target, path: str, key: str) -> list[dict]:
         raise CatalogueError(
             Outcome("retry", f"拉取目录 / catalogue pull: {path} 的回答不是目录 / the answer is not a catalogue")
         )
-    return [item for item in items if isinstance(item, dict) and item.get("code")]
+    return [_flat(item) for item in items if isinstance(item, dict) and item.get("code")]
+
+
+def _flat(item: dict) -> dict:
+    parent = item.get("parent")
+    if isinstance(parent, dict):
+        return {**item, "parent": parent.get("code")}
+    return item
 
 
 def ensure_fresh(target: Target, max_age: float | None = None) -> GatewayCatalogue:

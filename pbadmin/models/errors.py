@@ -50,7 +50,7 @@ def describe_integrity_error(exc: IntegrityError) -> str:
 
 def _field_labels(columns: list[str]) -> str:
     """Column names as the form calls them: organisation_id -> 党组织, id_number_index -> 公民身份号码."""
-    from pbadmin.admin.labels import LABELS
+    from pbadmin.models.labels import LABELS
 
     names = []
     for column in columns:

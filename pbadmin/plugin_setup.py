@@ -1,4 +1,4 @@
-"""Wiring plugins into an app: discovery at start-up, their templates, views and commands."""
+"""Wiring plugins into an app (web layer): discovery at start-up, their templates, admin views and commands."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def add_plugin_views(app: Flask, admin) -> None:
     registry: PluginRegistry = app.extensions["pbadmin_plugins"]
     for record in registry.healthy():
         try:
-            views = list(registry.call(record.name, "register_admin_views", default=[], admin=admin))
+            views = registry.hooks(record.name).register_admin_views(admin=admin)
         except PluginError:
             continue  # recorded on the plugin; the admin works without its views
         unguarded = [view for view in views if not isinstance(view, GuardedView)]
@@ -72,6 +72,6 @@ def add_plugin_commands(app: Flask, group) -> None:
     registry: PluginRegistry = app.extensions["pbadmin_plugins"]
     for record in registry.healthy():
         try:
-            registry.call(record.name, "register_cli_commands", cli=group)
+            registry.hooks(record.name).register_cli_commands(cli=group)
         except PluginError:
             continue

@@ -1,4 +1,5 @@
-"""Enabling, disabling, upgrading and configuring plugins, kept in the database.
+"""Enabling, disabling, upgrading and configuring plugins; which are on, what they applied and their
+settings are kept in the database (``PluginState``).
 
 Enabling applies the plugin's definitions (data elements, activity types, brands) by
 upsert; a new plugin version re-applies them, marking what it no longer declares inactive;
@@ -84,10 +85,11 @@ def apply_definitions(name: str) -> list[str]:
     """Upsert everything the plugin declares; mark what it stopped declaring inactive."""
     reg = registry()
     record = reg.get(name)
+    hooks = reg.hooks(name)
     notes: list[str] = []
     owner = None if name == CORE else name
 
-    elements = reg.call(name, "register_data_elements", default=[])
+    elements = hooks.register_data_elements()
     _sync(
         DataElement,
         owner,
@@ -98,7 +100,7 @@ def apply_definitions(name: str) -> list[str]:
             "description": spec.description or None,
         },
     )
-    types = reg.call(name, "register_activity_types", default=[])
+    types = hooks.register_activity_types()
     _sync(
         ActivityType,
         owner,
@@ -114,7 +116,7 @@ def apply_definitions(name: str) -> list[str]:
             or None,
         },
     )
-    brands = reg.call(name, "register_brands", default=[])
+    brands = hooks.register_brands()
     declared = set()
     for spec in brands:
         org = db.session.scalar(select(PartyOrganization).where(PartyOrganization.code == spec.organisation_code))
@@ -174,8 +176,7 @@ def upgrade_all() -> list[str]:
 def schema(name: str):
     reg = registry()
     record = reg.get(name)
-    own = reg.call(name, "register_settings", default=[])
-    return schema_for(record.profile, list(own))
+    return schema_for(record.profile, reg.hooks(name).register_settings())
 
 
 def settings_of(name: str) -> dict:

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from pbadmin.extensions import db
 from pbadmin.models import PartyOrganization, Region, Report, region_tree
 from pbadmin.models.base import utcnow
-from pbadmin.plugins import state
+from pbadmin.plugins import enablement
 from pbadmin.reporting.metrics import MissingMeasureError, compute
 from pbadmin.reporting.periods import Period
 from pbadmin.sync import payloads
@@ -45,7 +45,7 @@ class BuildResult:
 
 def reporting_organisations(plugin: str, period: Period) -> list[PartyOrganization]:
     """Organisations with a province report code in the plugin's region, existing during the period."""
-    record = state.registry().get(plugin)
+    record = enablement.registry().get(plugin)
     region_ids = region_tree.subtree_ids(select(Region.id).where(Region.code == record.info.region_code))
     query = (
         select(PartyOrganization)

@@ -41,11 +41,14 @@ run: install
 	PBADMIN_SANDBOX=on $(BIN)/gunicorn -c python:pbadmin.gunicorn_conf --workers 1 --threads 8 \
 		--bind $(PBADMIN_HOST):$(PBADMIN_PORT) --access-logfile - wsgi:app
 
+# the 15 slowest tests are printed at the end of each run: a new slow one shows up at once
+PYTEST := $(BIN)/pytest --durations=15
+
 test: install
-	$(BIN)/pytest
+	$(PYTEST)
 	@if [ -n "$$PBADMIN_TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$PBADMIN_TEST_DATABASE_URL, a database of its own) =="; \
-		PBADMIN_TEST_BACKEND=postgresql $(BIN)/pytest; \
+		PBADMIN_TEST_BACKEND=postgresql $(PYTEST); \
 	else echo "PBADMIN_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
 
 i18n-extract: $(STAMP)

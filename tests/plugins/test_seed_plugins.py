@@ -41,11 +41,12 @@ from pbadmin.models import (
     org_tree,
 )
 from pbadmin.models.choices import ACTIVE_MEMBER_STATUSES, BRANCH_KINDS, COMMITTEE_KINDS
-from pbadmin.plugins.state import apply_core
+from pbadmin.plugins.enablement import apply_core
 from pbadmin.toolkit import PROFILES, DemoLoader
+from tests import snapshots
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+CONTRACT = ROOT / "docs" / "gateway-contract.md"  # the repo's own copy of the contract and the seed regions
 PLUGINS = ("luqiao", "xindu", "jingzhou", "linqing", "ningbo")
 
 
@@ -95,13 +96,27 @@ def define_activity_types(name: str, module) -> None:
     db.session.flush()
 
 
+#: each demo as it stands loaded into an empty database, by (database, plugin): loaded once a run
+_LOADED_DEMOS: dict[tuple[str, str], snapshots.Snapshot] = {}
+
+
 def load_demo(app, name: str) -> None:
+    """Load the plugin's demo. Into an empty database the first load is kept (``tests.snapshots``) and
+    later ones restore it; into a database holding anything the demo is loaded for real."""
+    key = (app.config["SQLALCHEMY_DATABASE_URI"], name)
+    with app.app_context():
+        into_empty = snapshots.is_empty()
+        if into_empty and key in _LOADED_DEMOS:
+            snapshots.restore(_LOADED_DEMOS[key])
+            return
     module = plugin(name)
     with app.app_context(), acting_as("seed-demo"):
         apply_core()
         define_activity_types(name, module)
         module.load_demo_data(app=app, demo=DemoLoader(name))
         db.session.commit()
+        if into_empty:
+            _LOADED_DEMOS[key] = snapshots.take()
 
 
 # --- counting -----------------------------------------------------------------------------------
@@ -495,10 +510,8 @@ def test_loading_the_demo_data_twice_changes_nothing(app):
 
 
 def catalogue() -> tuple[dict[str, set[tuple[str, str, str]]], set[str]]:
-    """provincial-api.md's region table ({plugin: {(code, name, kind)}}) and its core codes."""
-    path = SHARED / "provincial-api.md"
-    if not path.exists():
-        pytest.skip(f"{path} is not there to check the plugins against")
+    """The contract's region table ({plugin: {(code, name, kind)}}) and its core codes (docs/gateway-contract.md)."""
+    path = CONTRACT
     regions: dict[str, set[tuple[str, str, str]]] = {}
     core: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -532,10 +545,8 @@ def test_activity_types_count_towards_elements_the_plugin_or_core_defines(name):
 
 
 def domain_table() -> dict[str, tuple[str, str]]:
-    """DOMAIN.md's table of seed regions: {plugin: (GB/T 2260 code, province gateway)}."""
-    path = SHARED / "DOMAIN.md"
-    if not path.exists():
-        pytest.skip(f"{path} is not there to check the plugins against")
+    """The table of seed regions: {plugin: (GB/T 2260 code, province gateway)} (docs/gateway-contract.md)."""
+    path = CONTRACT
     table = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         match = re.match(r"\|\s*`(\w+)`\s*\|[^|]*?(\d{6})[^|]*\|\s*(\w+)\s*\|", line)
@@ -556,6 +567,23 @@ def test_plugin_is_named_for_its_folder_and_uses_its_province_gateway(name):
     manager.check_pending()
     assert info.region_code == region_code
     assert module.gateway_profile() == profile and profile in PROFILES
+
+
+@pytest.mark.parametrize("name", PLUGINS)
+def test_plugin_hooks_are_the_standard_hookimpls_pluggy_registers(name):
+    manager = pluggy.PluginManager("pbadmin")
+    manager.add_hookspecs(hookspecs)
+    manager.register(plugin(name), name=name)
+    assert {caller.name for caller in manager.get_hookcallers(manager.get_plugin(name))} == {
+        "plugin_info",
+        "gateway_profile",
+        "register_data_elements",
+        "register_activity_types",
+        "register_brands",
+        "register_settings",
+        "register_schedules",
+        "load_demo_data",
+    }
 
 
 @pytest.mark.parametrize("name", PLUGINS)

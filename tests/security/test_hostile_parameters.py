@@ -28,7 +28,8 @@ from werkzeug.datastructures import MultiDict
 from pbadmin.admin.base import PbModelView
 from pbadmin.extensions import db
 from pbadmin.models import Activity, ActivityAttachment, AuditEntry
-from tests.conftest import _empty_all_tables, make_app
+from tests import snapshots
+from tests.conftest import make_app
 from tests.helpers import build_world, login
 
 HUGE = str(10**30)
@@ -299,11 +300,11 @@ def _fingerprint_query():
 
 def _pools(app, world, model_views) -> dict:
     """Sensible values per parameter name, for ``Valid`` draws: they lead past the first checks."""
-    from pbadmin.importing.columns import COLUMNS
-    from pbadmin.plugins import state
+    from pbadmin.importing.kinds import KINDS
+    from pbadmin.plugins import enablement
 
     with app.app_context():
-        plugins = sorted(state.registry().records)
+        plugins = sorted(enablement.registry().records)
         attachments = [str(i) for i in db.session.scalars(select(ActivityAttachment.id))]
     orgs = [str(world[key]) for key in ("org_a", "org_b", "org_x", "committee")]
     ajax_names = sorted({name for view in model_views.values() for name in (view._form_ajax_refs or {})})
@@ -331,7 +332,7 @@ def _pools(app, world, model_views) -> dict:
         "job_id": ["1"],
         "report_id": ["1"],
         "export_type": ["csv", "xlsx"],
-        "kind": sorted(COLUMNS),
+        "kind": sorted(KINDS),
         "plugin": plugins,
         "action": ["pause", "resume", "delete"],
         "code": ["zh_Hans_CN", "zh"],  # never English: the error pages must stay Chinese
@@ -345,7 +346,7 @@ def _pools(app, world, model_views) -> dict:
 def hostile(migrated_url):
     app = make_app(migrated_url, PBADMIN_IMPORT_SYNC=True)
     with app.app_context():
-        _empty_all_tables()
+        snapshots.empty()
         world = build_world()
         activity = db.session.get(Activity, world["activity_a"])
         activity.attachments.append(
@@ -370,7 +371,7 @@ def hostile(migrated_url):
     net.removeHandler(SAFETY_NET)
     with app.app_context():
         db.session.remove()
-        _empty_all_tables()
+        snapshots.empty()
         db.engine.dispose()
 
 

@@ -23,7 +23,8 @@ from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import Alliance, Institution, MedicalCommunity, PartyOrganization, User
 from pbadmin.security.scoping import scope_for
-from tests.conftest import _empty_all_tables, make_app
+from tests import snapshots
+from tests.conftest import make_app
 from tests.helpers import build_world, login
 from tests.security.users import add_user
 
@@ -35,14 +36,14 @@ def matrix_app(migrated_url):
     """One app and one world for the whole matrix: it only reads, and every write it tries is refused."""
     app = make_app(migrated_url)
     with app.app_context():
-        _empty_all_tables()
+        snapshots.empty()
         build_world()
     add_user(app, "staff_x", "staff", orgs=("X",))  # the helped side of both pairings
     add_communities_and_alliances(app)
     yield app
     with app.app_context():
         db.session.remove()
-        _empty_all_tables()
+        snapshots.empty()
         db.engine.dispose()
 
 

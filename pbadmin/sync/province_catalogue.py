@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from pbadmin.extensions import db
 from pbadmin.models import GatewayCatalogue, Report
@@ -30,8 +31,7 @@ class CatalogueError(RuntimeError):
 
 def pull(target: Target) -> GatewayCatalogue:
     """Fetch both lists from the gateway and store them (commits); raises CatalogueError."""
-    row = db.session.get(GatewayCatalogue, target.plugin) or GatewayCatalogue(plugin=target.plugin)
-    db.session.add(row)
+    row = _stored_row(target.plugin)
     try:
         elements = _list(target.client.data_elements(), "/api/dataElements", "dataElements")
         org_units = _list(target.client.org_units(), "/api/organisationUnits", "organisationUnits")
@@ -42,6 +42,17 @@ def pull(target: Target) -> GatewayCatalogue:
     row.elements, row.org_units, row.pulled_at, row.error = elements, org_units, utcnow(), None
     db.session.commit()
     return row
+
+
+def _stored_row(plugin: str) -> GatewayCatalogue:
+    """The plugin's catalogue row, inserted first if there is none (committed at once): two workers
+    pulling the first catalogue together must not both insert it and fail on its key."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(GatewayCatalogue).values(plugin=plugin).on_conflict_do_nothing(index_elements=["plugin"])
+    )
+    db.session.commit()
+    return db.session.get(GatewayCatalogue, plugin)
 
 
 def _list(answer: Answer, path: str, key: str) -> list[dict]:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import requests
 from sqlalchemy.orm import selectinload
 
 from pbadmin.extensions import db
-from pbadmin.models import Report
+from pbadmin.models import GatewayCatalogue, Report
+from pbadmin.sync import province_catalogue
 from pbadmin.sync.gateways import Answer
 from pbadmin.sync.outbox import OutboxWorker
 from pbadmin.sync.outcomes import RetryPolicy, classify, retry_after_seconds
+from pbadmin.sync.target import target_for
 from tests.helpers import wait_until
 from tests.sync.conftest import ORG_UNIT
 
@@ -239,3 +242,29 @@ def test_refusals_the_province_gives_before_reading_the_report_are_not_retried(g
     forbidden = deliver(gw, build_queued(gw, "202402"), rounds=2)
     assert forbidden.status == "failed" and "HTTP 403" in forbidden.message and "无权上报" in forbidden.message
     assert [len(refused.attempts), len(forbidden.attempts)] == [1, 1]
+
+
+def test_two_first_catalogue_pulls_at_once_both_succeed(gateway):
+    """Two workers pulling a plugin's first catalogue together must not both insert its row."""
+    gw = gateway()
+    gw.control.set_latency(0.3)  # both requests are at the province before either is stored
+    together = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def pull() -> None:
+        with gw.app.app_context():
+            together.wait()
+            try:
+                province_catalogue.pull(target_for(gw.plugin))
+            except Exception as exc:  # noqa: BLE001 (collected for the assertion)
+                errors.append(exc)
+
+    threads = [threading.Thread(target=pull) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    with gw.app.app_context():
+        row = db.session.get(GatewayCatalogue, gw.plugin)
+        assert row.pulled_at is not None and row.elements and row.error is None

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from pbadmin.extensions import db
-from pbadmin.models import AuditEntry, Institution, Member, PartyOrganization, Region, User
+from pbadmin.models import AuditEntry, Brand, Institution, Member, PartyOrganization, Region, User
 from pbadmin.security.pii import validate_id_number
 from tests.helpers import login
+from tests.plugins.test_seed_plugins import PLUGINS, count, org, plugin, row_counts
 
 
 def test_create_user_with_password_from_stdin_and_an_org_scope(app, runner, world):
@@ -72,7 +73,7 @@ def _counts():
     }
 
 
-SEED_PLUGINS = ["luqiao", "xindu", "jingzhou", "linqing", "ningbo"]
+SEED_PLUGINS = list(PLUGINS)
 
 
 def test_seed_demo_loads_the_five_regions_and_twice_changes_nothing(app, runner):
@@ -88,10 +89,17 @@ def test_seed_demo_loads_the_five_regions_and_twice_changes_nothing(app, runner)
         assert all(validate_id_number(number) == number for number in ids)
         codes = set(db.session.scalars(select(Region.code)))
         assert {"331004", "510114", "421000", "371581", "330200"} <= codes
+        once = row_counts()
+    assert once["member"] > 1000 + 210 and once["audit_entry"] >= once["member"]  # all five side by side, audited
     second = runner.invoke(args=["pbadmin", "seed-demo"])
     assert second.exit_code == 0, second.output
     with app.app_context():
         assert _counts() == after_first  # no new rows and no audit entries: nothing changed
+        assert row_counts() == once  # in any table: the second load neither adds nor updates anything
+        for name in SEED_PLUGINS:  # and every brand a plugin declares is there, owned as declared
+            for spec in plugin(name).register_brands():
+                owner = org(spec.organisation_code)
+                assert count(Brand, Brand.organisation_id == owner.id, Brand.name == spec.name, Brand.plugin == name)
 
 
 def test_seed_demo_changes_are_audited_as_the_cli(app, runner):

@@ -491,24 +491,6 @@ def row_counts() -> dict[str, int]:
         }
 
 
-def test_loading_the_demo_data_twice_changes_nothing(app):
-    for name in PLUGINS:
-        load_demo(app, name)
-    with app.app_context():
-        once = row_counts()
-    for name in PLUGINS:
-        load_demo(app, name)
-    with app.app_context():
-        twice = row_counts()
-    assert once["member"] > 1000 + 210 and once["audit_entry"] >= once["member"]  # all five side by side, audited
-    assert twice == once  # audit_entry included: the second load neither adds nor updates anything
-    with app.app_context():  # and every brand a plugin declares is there, owned as declared
-        for name in PLUGINS:
-            for spec in plugin(name).register_brands():
-                owner = org(spec.organisation_code)
-                assert count(Brand, Brand.organisation_id == owner.id, Brand.name == spec.name, Brand.plugin == name)
-
-
 def catalogue() -> tuple[dict[str, set[tuple[str, str, str]]], set[str]]:
     """The contract's region table ({plugin: {(code, name, kind)}}) and its core codes (docs/gateway-contract.md)."""
     path = CONTRACT

@@ -8,6 +8,7 @@ import pytest
 
 from tests.sandbox.conftest import CONTRACT_PROFILES as PROFILES
 from tests.sandbox.conftest import ORG_UNIT, adx_document, report
+from tests.test_adx import CONTRACT_EXAMPLE  # the contract's document, written by hand
 
 JSON_PROFILES = ("zhejiang", "sichuan", "shandong")
 
@@ -286,14 +287,7 @@ def test_hubei_takes_several_groups_in_one_document(province, control):
 
 
 def test_hubei_reads_the_contracts_example_document_written_by_hand(province, control):
-    document = b"""<?xml version="1.0" encoding="UTF-8"?>
-<adx xmlns="urn:ihe:qrph:adx:2015" exported="2022-02-01T08:30:00+00:00">
-  <group dataSet="PB_MONTHLY" orgUnit="421000-PBW" period="2022-01-01/P1M">
-    <dataValue dataElement="PB_MEMBERS" value="1024"/>
-    <dataValue dataElement="PB_ACTIVITIES" value="12.5"/>
-  </group>
-</adx>"""
-    answer = province("hubei").push(document)
+    answer = province("hubei").push(CONTRACT_EXAMPLE)
     assert answer.status_code == 200, answer.text
     assert [(c["period"], c["dataElement"], c["value"]) for c in control.state()["cells"]] == [
         ("202201", "PB_ACTIVITIES", "12.5"),

@@ -41,8 +41,9 @@ run: install
 	PBADMIN_SANDBOX=on $(BIN)/gunicorn -c python:pbadmin.gunicorn_conf --workers 1 --threads 8 \
 		--bind $(PBADMIN_HOST):$(PBADMIN_PORT) --access-logfile - wsgi:app
 
-# the 15 slowest tests are printed at the end of each run: a new slow one shows up at once
-PYTEST := $(BIN)/pytest --durations=15
+# one pytest worker per core (pytest-xdist; each has a database of its own), idle workers take tests
+# from busy ones; the 15 slowest tests are printed at the end of each run, so a new slow one shows
+PYTEST := $(BIN)/pytest -n auto --dist worksteal --durations=15
 
 test: install
 	$(PYTEST)

@@ -17,7 +17,7 @@ from flask.cli import AppGroup
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import Report
-from pbadmin.plugins import enablement as state
+from pbadmin.plugins import enablement
 from pbadmin.reporting.metrics import MissingMeasureError
 from pbadmin.reporting.periods import Period, PeriodError
 from pbadmin.sync import payloads, province_catalogue
@@ -124,11 +124,11 @@ def status() -> None:
     """Per enabled plugin: schedules with last and next run, the queue, failures and the last answer."""
     holder, expires = scheduler_holder()
     click.echo(f"scheduler: {holder or '（无 / none）'}" + (f" until {_local(expires)}" if expires else ""))
-    for plugin in sorted(state.enabled_names()):
+    for plugin in sorted(enablement.enabled_names()):
         view = plugin_sync(plugin)
-        settings = state.settings_of(plugin)
+        settings = enablement.settings_of(plugin)
         click.echo(
-            f"\n{plugin}  profile={state.registry().get(plugin).profile}  gateway={settings.get('base_url', '-')}"
+            f"\n{plugin}  profile={enablement.registry().get(plugin).profile}  gateway={settings.get('base_url', '-')}"
         )
         pulled = view.catalogue.pulled_at if view.catalogue else None
         click.echo(f"  catalogue: {_local(pulled)}" if pulled else "  catalogue: never pulled")
@@ -192,17 +192,17 @@ def use_sandbox(url: str) -> None:
     from pbadmin.sandbox.mount import sandbox_settings
 
     with acting_as("cli"):
-        for plugin in sorted(state.enabled_names()):
+        for plugin in sorted(enablement.enabled_names()):
             try:
                 profile = profile_of(plugin)
             except NotReady as exc:
                 click.echo(f"{plugin}: {exc}", err=True)
                 continue
-            current = state.settings_of(plugin).get("base_url")
+            current = enablement.settings_of(plugin).get("base_url")
             if current and "/sandbox/" not in current:
                 click.echo(f"{plugin}: keeps its gateway {current}")
                 continue
-            state.configure(plugin, sandbox_settings(url, profile))
+            enablement.configure(plugin, sandbox_settings(url, profile))
             db.session.commit()
             click.echo(f"{plugin}: reports to the sandbox {url.rstrip('/')}/{profile}")
 

@@ -20,7 +20,7 @@ from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import ScheduleState
 from pbadmin.models.base import utcnow
-from pbadmin.plugins import enablement as state
+from pbadmin.plugins import enablement
 from pbadmin.plugins.registry import PluginError
 from pbadmin.plugins.specs import ScheduleSpec
 from pbadmin.reporting.periods import DATA_SETS, Period
@@ -54,9 +54,9 @@ class PlannedJob:
 
 def planned_jobs() -> list[PlannedJob]:
     """Every enabled plugin's schedules; a setting ``<suffix>_cron`` overrides job ``<plugin>:<suffix>``."""
-    registry = state.registry()
+    registry = enablement.registry()
     planned = []
-    for plugin in sorted(state.enabled_names()):
+    for plugin in sorted(enablement.enabled_names()):
         record = registry.records.get(plugin)
         if record is None or not record.healthy:
             continue
@@ -64,7 +64,7 @@ def planned_jobs() -> list[PlannedJob]:
             specs: list[ScheduleSpec] = registry.hooks(plugin).register_schedules()
         except PluginError:
             continue
-        settings = state.settings_of(plugin)
+        settings = enablement.settings_of(plugin)
         for spec in specs:
             suffix = spec.name.split(":", 1)[-1]
             cron = settings.get(f"{suffix}_cron") or spec.cron

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from pbadmin.plugins import enablement as state
+from pbadmin.plugins import enablement
 from pbadmin.plugins.registry import PluginError
 from pbadmin.sync.gateways import TIMEOUT, GatewayClient, client_for
 from pbadmin.sync.profiles import profile_spec
@@ -26,7 +26,7 @@ class Target:
 
 def profile_of(plugin: str) -> str:
     try:
-        record = state.registry().get(plugin)
+        record = enablement.registry().get(plugin)
     except PluginError as exc:
         raise NotReady(f"没有名为 {plugin} 的插件 / no plugin named {plugin}") from exc
     if not record.healthy:
@@ -38,10 +38,10 @@ def profile_of(plugin: str) -> str:
 
 def target_for(plugin: str) -> Target:
     profile = profile_of(plugin)
-    if not state.is_enabled(plugin):
+    if not enablement.is_enabled(plugin):
         raise NotReady(f"插件 {plugin} 未启用 / plugin {plugin} is not enabled")
-    settings = state.settings_of(plugin)
-    missing = state.missing_settings(plugin) or profile_spec(profile).missing_credentials(settings)
+    settings = enablement.settings_of(plugin)
+    missing = enablement.missing_settings(plugin) or profile_spec(profile).missing_credentials(settings)
     if missing:
         raise NotReady(f"插件 {plugin} 缺少设置 / plugin {plugin} is missing settings: {', '.join(missing)}")
     config = current_app.config
@@ -54,5 +54,5 @@ def target_for(plugin: str) -> Target:
 
 def approval_required(plugin: str) -> bool:
     """Plugins declare ``require_approval`` (default on): reports then wait for a region admin."""
-    value = state.settings_of(plugin).get("require_approval")
+    value = enablement.settings_of(plugin).get("require_approval")
     return True if value is None else bool(value)

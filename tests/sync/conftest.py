@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import PartyOrganization, Report
-from pbadmin.plugins import enablement as state
+from pbadmin.plugins import enablement
 from pbadmin.sandbox.app import SandboxConfig
 from pbadmin.sandbox.credentials import sandbox_credentials
 from pbadmin.sandbox.pbadmin_source import org_units_from_database
@@ -119,10 +119,10 @@ def gateway(migrated_url, plugins_dir, app, world):
         started.append(server)
         with plugin_app.app_context(), acting_as("test-setup"):
             db.session.scalar(select(PartyOrganization).filter_by(code="R")).report_code = ORG_UNIT
-            state.apply_core()
-            state.enable(name)
+            enablement.apply_core()
+            enablement.enable(name)
             settings = {"base_url": server.base_url(profile), "require_approval": "false"}
-            state.configure(name, {**settings, **sandbox_credentials(SEED)[profile]})
+            enablement.configure(name, {**settings, **sandbox_credentials(SEED)[profile]})
             db.session.commit()
         gateway = Gateway(plugin_app, server, name, profile)
         if profile != "zhejiang":  # the sandbox knows the org units of its own province (33 is zhejiang)

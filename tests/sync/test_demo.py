@@ -42,9 +42,9 @@ def test_the_demo_reports_are_accepted_by_the_mounted_sandbox(migrated_url, app)
             assert root.values_dict["LQ_XINGLIN_HOMES"] == "13" and root.receipt.startswith("zhejiang-")
         # a real gateway configured by an admin is never replaced by the sandbox
         with demo.app_context():
-            from pbadmin.plugins import enablement as state
+            from pbadmin.plugins import enablement
 
-            state.configure("jingzhou", {"base_url": "https://gateway.hubei.example", "password": "the real one"})
+            enablement.configure("jingzhou", {"base_url": "https://gateway.hubei.example", "password": "the real one"})
             db.session.commit()
         again = runner.invoke(args=["pbadmin", "sync", "use-sandbox", "--url", url])
         assert "jingzhou: keeps its gateway https://gateway.hubei.example" in again.output

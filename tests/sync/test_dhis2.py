@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from pbadmin.extensions import db
-from pbadmin.plugins import enablement as state
+from pbadmin.plugins import enablement
 from pbadmin.sandbox.credentials import sandbox_credentials
 from pbadmin.sync.gateways import Answer
 from pbadmin.sync.outcomes import classify
@@ -80,9 +80,9 @@ def test_quarters_and_years_go_as_dhis2_period_identifiers(gateway, period, data
 def test_http_basic_is_used_without_an_api_token(gateway):
     gw = gateway("dhis2")
     with gw.app.app_context():
-        state.configure(gw.plugin, {"api_token": None})
+        enablement.configure(gw.plugin, {"api_token": None})
         db.session.commit()
-        assert "api_token" not in state.settings_of(gw.plugin)
+        assert "api_token" not in enablement.settings_of(gw.plugin)
     assert gw.cli("sync", "run", "--plugin", gw.plugin, "--period", "202403").exit_code == 0
     assert gw.reports()[0].status == "accepted"
 
@@ -90,7 +90,7 @@ def test_http_basic_is_used_without_an_api_token(gateway):
 def test_without_token_or_password_the_report_fails_naming_both_ways_in(gateway):
     gw = gateway("dhis2")
     with gw.app.app_context():
-        state.configure(gw.plugin, {"api_token": None, "password": None})
+        enablement.configure(gw.plugin, {"api_token": None, "password": None})
         db.session.commit()
     result = gw.cli("sync", "run", "--plugin", gw.plugin, "--period", "202403")
     assert result.exit_code != 0

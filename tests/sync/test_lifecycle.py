@@ -11,7 +11,7 @@ from sqlalchemy import select
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import Member, PartyOrganization, Report
-from pbadmin.plugins import enablement as state
+from pbadmin.plugins import enablement
 from pbadmin.reporting.periods import Period
 from pbadmin.sync.jobs import build_all, perform
 from tests.sync.conftest import ORG_UNIT
@@ -65,7 +65,7 @@ def test_changed_figures_make_a_new_revision_that_updates_the_province(gateway):
 def test_a_correction_supersedes_a_revision_still_waiting(gateway):
     gw = gateway()
     with gw.app.app_context(), acting_as("test"):
-        state.configure(gw.plugin, {"require_approval": "true"})
+        enablement.configure(gw.plugin, {"require_approval": "true"})
         db.session.commit()
         [first] = build_all(gw.plugin, Period.parse("202403"), "scheduler", approve=False)
         assert first.report.status == "built"
@@ -113,7 +113,7 @@ def test_the_idempotency_key_is_stable_across_retries(gateway):
 def test_with_approval_required_the_schedule_leaves_reports_for_the_region_admin(gateway):
     gw = gateway()
     with gw.app.app_context(), acting_as("scheduler"):
-        state.configure(gw.plugin, {"require_approval": "true"})
+        enablement.configure(gw.plugin, {"require_approval": "true"})
         db.session.commit()
         summary = perform(gw.plugin, "build_and_push:PB_MONTHLY", today=dt.date(2024, 4, 2))
         assert "202403" in summary
@@ -133,7 +133,7 @@ def test_without_approval_the_schedule_queues_the_last_complete_period(gateway):
 def test_sync_run_counts_as_the_approval(gateway):
     gw = gateway()
     with gw.app.app_context():
-        state.configure(gw.plugin, {"require_approval": "true"})
+        enablement.configure(gw.plugin, {"require_approval": "true"})
         db.session.commit()
     assert gw.cli("sync", "run", "--plugin", gw.plugin, "--period", "202403").exit_code == 0
     [report] = gw.reports()
@@ -159,7 +159,7 @@ def test_sync_run_refuses_a_malformed_period_in_both_languages(gateway):
 def test_sync_run_exits_non_zero_and_says_why_when_a_report_fails(gateway):
     gw = gateway()
     with gw.app.app_context():
-        state.configure(gw.plugin, {"token": "wrong"})
+        enablement.configure(gw.plugin, {"token": "wrong"})
         db.session.commit()
     result = gw.cli("sync", "run", "--plugin", gw.plugin, "--period", "202403")
     assert result.exit_code == 1
@@ -169,7 +169,7 @@ def test_sync_run_exits_non_zero_and_says_why_when_a_report_fails(gateway):
 def test_sync_status_shows_schedules_queue_and_failures(gateway):
     gw = gateway()
     with gw.app.app_context():
-        state.configure(gw.plugin, {"token": "wrong"})
+        enablement.configure(gw.plugin, {"token": "wrong"})
         db.session.commit()
     gw.cli("sync", "run", "--plugin", gw.plugin, "--period", "202403")
     result = gw.cli("sync", "status")

@@ -107,9 +107,9 @@ def test_wrong_credentials_fail_for_good_with_the_reason_shown(gateway):
     gw = gateway("zhejiang")
     with gw.app.app_context():
         from pbadmin.extensions import db
-        from pbadmin.plugins import enablement as state
+        from pbadmin.plugins import enablement
 
-        state.configure(gw.plugin, {"token": "not-the-token"})
+        enablement.configure(gw.plugin, {"token": "not-the-token"})
         db.session.commit()
     result = gw.cli("sync", "run", "--plugin", gw.plugin, "--period", "202403")
     assert result.exit_code == 1

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from pbadmin.extensions import db
 from pbadmin.models import ScheduleState, apscheduler_jobs
-from pbadmin.plugins import enablement as state
+from pbadmin.plugins import enablement
 from pbadmin.sync import jobs, lease
 from pbadmin.sync.scheduler import SchedulerService
 from pbadmin.sync.status import next_runs
@@ -73,7 +73,7 @@ def test_enabled_plugins_schedules_become_jobs_in_the_application_database(gatew
 def test_a_cron_setting_overrides_the_plugins_schedule(gateway, service):
     gw = gateway()
     with gw.app.app_context():
-        state.configure(gw.plugin, {"monthly_cron": "15 6 2 * *"})
+        enablement.configure(gw.plugin, {"monthly_cron": "15 6 2 * *"})
         db.session.commit()
     service(gw)
     with gw.app.app_context():
@@ -102,7 +102,7 @@ def test_a_disabled_plugins_jobs_are_removed(gateway, service):
     gw = gateway()
     svc = service(gw)
     with gw.app.app_context():
-        state.disable(gw.plugin)
+        enablement.disable(gw.plugin)
         db.session.commit()
         svc.tick()
     assert not any(job_id.startswith(gw.plugin) for job_id in stored_jobs(gw.app))
@@ -111,7 +111,7 @@ def test_a_disabled_plugins_jobs_are_removed(gateway, service):
 def test_missed_runs_coalesce_into_one(gateway, service, monkeypatch):
     gw = gateway()
     with gw.app.app_context():
-        state.configure(gw.plugin, {"monthly_cron": "* * * * *"})
+        enablement.configure(gw.plugin, {"monthly_cron": "* * * * *"})
         db.session.commit()
     calls = []
     monkeypatch.setattr(jobs, "perform", lambda plugin, job, today=None: calls.append(job) or "ok")

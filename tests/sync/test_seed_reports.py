@@ -6,7 +6,7 @@ import pytest
 
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
-from pbadmin.plugins import enablement as state
+from pbadmin.plugins import enablement
 from pbadmin.sandbox.app import SandboxConfig
 from pbadmin.sandbox.credentials import sandbox_credentials
 from pbadmin.sandbox.pbadmin_source import org_units_from_database
@@ -83,8 +83,8 @@ def province(migrated_url, app):
         ).start()
         servers.append(server)
         with seeded.app_context(), acting_as("test-setup"):
-            state.enable(plugin)
-            state.configure(plugin, {"base_url": server.base_url(profile), **sandbox_credentials(SEED)[profile]})
+            enablement.enable(plugin)
+            enablement.configure(plugin, {"base_url": server.base_url(profile), **sandbox_credentials(SEED)[profile]})
             db.session.commit()
         return seeded, SandboxControl(server.url)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pbadmin.audit import acting_as
 from pbadmin.extensions import db
 from pbadmin.models import Report, ScheduleState
-from pbadmin.plugins import enablement as state
+from pbadmin.plugins import enablement
 from pbadmin.reporting.periods import Period
 from pbadmin.sync.jobs import build_all
 from tests.helpers import csrf_token, login
@@ -24,7 +24,7 @@ def client_of(gw, username: str = "region_admin"):
 
 def built_report(gw, approve: bool = False) -> int:
     with gw.app.app_context(), acting_as("test"):
-        state.configure(gw.plugin, {"require_approval": "true"})
+        enablement.configure(gw.plugin, {"require_approval": "true"})
         [result] = build_all(gw.plugin, Period.parse("202403"), "scheduler", approve=approve)
         db.session.commit()
         return result.report.id
@@ -64,7 +64,7 @@ def test_approving_queues_the_report_and_send_now_delivers_it(gateway):
 def test_retry_queues_a_failed_report_again_with_the_same_key(gateway):
     gw = gateway()
     with gw.app.app_context():
-        state.configure(gw.plugin, {"token": "wrong"})
+        enablement.configure(gw.plugin, {"token": "wrong"})
         db.session.commit()
     gw.cli("sync", "run", "--plugin", gw.plugin, "--period", "202403")
     [failed] = gw.reports()
@@ -73,7 +73,7 @@ def test_retry_queues_a_failed_report_again_with_the_same_key(gateway):
         from pbadmin.sandbox.credentials import sandbox_credentials
         from tests.sync.conftest import SEED
 
-        state.configure(gw.plugin, {"token": sandbox_credentials(SEED)["zhejiang"]["token"]})
+        enablement.configure(gw.plugin, {"token": sandbox_credentials(SEED)["zhejiang"]["token"]})
         db.session.commit()
     client = client_of(gw)
     page = f"/admin/sync/report/{failed.id}"
@@ -109,7 +109,7 @@ def test_pausing_a_schedule_is_kept_for_the_active_scheduler(gateway):
 def test_building_a_period_from_the_page_leaves_it_for_approval(gateway):
     gw = gateway()
     with gw.app.app_context():
-        state.configure(gw.plugin, {"require_approval": "true"})
+        enablement.configure(gw.plugin, {"require_approval": "true"})
         db.session.commit()
     client = client_of(gw)
     page = f"/admin/sync/{gw.plugin}/"

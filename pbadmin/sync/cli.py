@@ -7,7 +7,7 @@ import faulthandler
 import getpass
 import signal
 import sys
-import threading
+import time
 from zoneinfo import ZoneInfo
 
 import click
@@ -164,13 +164,12 @@ def worker(once: bool) -> None:
     if once:
         click.echo(f"delivered {runner.run_once(limit=1000)}")
         return
-    stop = threading.Event()
-    _stop_on_signals(stop)
+    stop = StopRequest()
     poll = float(current_app.config.get("PBADMIN_OUTBOX_POLL", 2.0))
     click.echo(f"outbox worker {runner.name} started; Ctrl-C stops it", err=True)
-    while not stop.is_set():
+    while not stop.requested:
         if not runner.run_once():
-            stop.wait(poll)
+            stop.sleep(poll)
     _exit_if_stuck()
 
 
@@ -219,12 +218,12 @@ def scheduler_command(workers: int | None) -> None:
     """
     from pbadmin.sync.runtime import Background
 
-    stop = threading.Event()
-    _stop_on_signals(stop)
+    stop = StopRequest()
     background = Background(current_app._get_current_object(), scheduler=True, workers=workers).start()
     click.echo(f"scheduler {background.scheduler.holder} started; Ctrl-C stops it", err=True)
     try:
-        stop.wait()
+        while not stop.requested:
+            stop.sleep(60)
     finally:
         _exit_if_stuck()
         background.stop()
@@ -234,9 +233,30 @@ def scheduler_command(workers: int | None) -> None:
 STOP_GRACE_SECONDS = 25
 
 
-def _stop_on_signals(stop: threading.Event) -> None:
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+class StopRequest:
+    """Set by SIGINT or SIGTERM; the main thread polls it.
+
+    The handler only flips a flag. Setting a ``threading.Event`` from it can deadlock: Python runs
+    handlers in the main thread, and a signal landing while the main thread is inside ``Event.wait``
+    (holding the Event's lock) makes ``set()`` wait for that lock for ever. A scheduler under load
+    ignored SIGTERM that way.
+    """
+
+    TICK = 0.1
+
+    def __init__(self) -> None:
+        self.requested = False
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self._request)
+
+    def _request(self, *_: object) -> None:
+        self.requested = True
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep up to ``seconds``; return within a tick of a stop being requested."""
+        deadline = time.monotonic() + seconds
+        while not self.requested and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(self.TICK, left))
 
 
 def _exit_if_stuck() -> None:

@@ -19,8 +19,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from pbadmin.auth import throttle
 from pbadmin.extensions import db
 from pbadmin.models import LoginAttempt, User
+from pbadmin.models.base import utcnow
 from pbadmin.security import passwords
 from tests.conftest import make_app
 from tests.helpers import PASSWORD, login
@@ -34,6 +36,14 @@ def client_from(app, address: str):
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address
     return client
+
+
+@pytest.fixture(autouse=True)
+def the_clock_stands_still(monkeypatch):
+    """The throttle's clock stops for each test: on a slow machine a one-second delay could otherwise run
+    out between two steps. Time passes only where a test says so (``let_time_pass``)."""
+    moment = utcnow()
+    monkeypatch.setattr(throttle, "database_now", lambda: moment)
 
 
 @pytest.fixture
@@ -131,7 +141,7 @@ def test_the_refusal_says_in_chinese_how_long_to_wait(app, hammer):
 def test_long_waits_are_given_in_minutes(app, hammer):
     with app.app_context():
         for _ in range(free(app) + 20):
-            db.session.add(LoginAttempt(username="staff_a", ip=HAMMER, success=False))
+            db.session.add(LoginAttempt(username="staff_a", ip=HAMMER, success=False, at=throttle.database_now()))
         db.session.commit()
     answer = login(hammer, "staff_a", WRONG)
     assert wait_asked(answer) == 15 * 60
@@ -152,7 +162,7 @@ def test_the_delay_doubles_with_each_further_failure(app, hammer):
 def test_the_delay_never_exceeds_the_cap(app, hammer):
     with app.app_context():
         for _ in range(200):
-            db.session.add(LoginAttempt(username="staff_a", ip=HAMMER, success=False))
+            db.session.add(LoginAttempt(username="staff_a", ip=HAMMER, success=False, at=throttle.database_now()))
         db.session.commit()
     assert wait_asked(login(hammer, "staff_a", WRONG)) == app.config["PBADMIN_LOGIN_MAX_DELAY_SECONDS"]
 

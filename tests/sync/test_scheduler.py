@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import threading
 import time
 
 import pytest
@@ -210,3 +211,22 @@ def _holder_pid(gw) -> int | None:
         if row is None or row.expires_at < lease.database_now():
             return None
         return int(row.holder.split(":")[1])
+
+
+def test_a_stop_signal_ends_the_wait_of_a_scheduler_or_worker_process():
+    """``pbadmin scheduler`` and ``sync worker`` wait on ``StopRequest``: its handler only flips a flag
+    the main thread polls, so the signal is seen whichever thread the kernel gives it to."""
+    from pbadmin.sync.cli import StopRequest
+
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        stop = StopRequest()
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        asked_for = 30.0
+        started = time.monotonic()
+        stop.sleep(asked_for)
+        assert stop.requested
+        assert time.monotonic() - started < asked_for  # it ended early, on the signal
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)

@@ -3,7 +3,8 @@
 JSON in, JSON out, no authentication: the sandbox serves on loopback only.
 
     POST /_control/reset                              forget everything, switches included
-    GET  /_control/state                              cells, receipts, request log, push counts, switches
+    GET  /_control/state                              cells, receipts, request log, push counts, arrivals
+                                                      (requests counted as they come in, before any latency), switches
     POST /_control/latency        {"seconds", "profile"?}
     POST /_control/failures       {"failures": [{"status", "times", "retry_after"?, "method"?, "path"?, "after"?}],
                                    "profile"?}   "after": true answers the failure once the work is done

@@ -51,7 +51,7 @@ def test_only_the_lease_holder_leads_and_a_lapsed_lease_is_taken_over(gateway):
         assert lease.acquire("host-a", ttl=1)  # renewal
         assert lease.holds("host-a") and not lease.holds("host-b")
         # host-a died: it stopped renewing, and its lease lapses by the database's clock
-        wait_until(lambda: _lease_lapsed(), 10, "host-a's lease to lapse")
+        wait_until(_lease_lapsed, 10, "host-a's lease to lapse")
         assert lease.acquire("host-b", ttl=1)
         assert not lease.acquire("host-a", ttl=1)
         lease.release("host-b")
